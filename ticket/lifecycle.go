@@ -157,15 +157,21 @@ func (t *Ticket) plan(tx Transaction) (*Ticket, error) {
 		return nil, &TransitionError{State: t.State, Kind: tx.Kind, Sender: tx.Sender, Code: code, Field: field,
 			Reason: reason, err: ErrPayload}
 	}
-	n := t.Clone()
+	// A shallow copy is enough: apply replaces what it changes and never
+	// writes through a pointer it shares with t. The history is clipped so
+	// the append below never writes into an array t (or a copy of t the
+	// caller kept) also uses.
+	n := *t
+	n.History = slices.Clip(t.History)
 	tx = tx.clone()
 	n.apply(&tx, to)
-	return n, nil
+	return &n, nil
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-// apply mutates n (a private copy) with an already checked tx.
+// apply changes n, a shallow copy of the ticket, with an already checked
+// and privately cloned tx.
 func (n *Ticket) apply(tx *Transaction, to State) {
 	switch tx.Kind {
 	case KindCreate:
@@ -221,20 +227,22 @@ func (n *Ticket) applyInfo(tx *Transaction) {
 		n.Rdv = tx.Rdv.clone()
 	}
 	if c := tx.Client; c != nil {
-		if n.Client == nil {
-			n.Client = &Customer{}
+		var merged Customer
+		if n.Client != nil {
+			merged = *n.Client
 		}
 		for _, f := range []struct {
 			dst *string
 			src string
 		}{
-			{&n.Client.Nom, c.Nom}, {&n.Client.Prenom, c.Prenom},
-			{&n.Client.Contact1, c.Contact1}, {&n.Client.Contact2, c.Contact2},
+			{&merged.Nom, c.Nom}, {&merged.Prenom, c.Prenom},
+			{&merged.Contact1, c.Contact1}, {&merged.Contact2, c.Contact2},
 		} {
 			if f.src != "" {
 				*f.dst = f.src
 			}
 		}
+		n.Client = &merged
 	}
 }
 
