@@ -1,0 +1,310 @@
+package v1a
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/require"
+)
+
+func init() {
+	// The CSV tests of this package may define the same flag.
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files")
+	}
+}
+
+func updateGolden() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+func readMailFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "mail", name))
+	require.NoError(t, err)
+	return b
+}
+
+// counter is a deterministic byte source for Composer.Rand.
+type counter struct{ n byte }
+
+func (c *counter) Read(p []byte) (int, error) {
+	for i := range p {
+		c.n++
+		p[i] = c.n
+	}
+	return len(p), nil
+}
+
+func testComposer() *Composer {
+	return &Composer{
+		Now:  func() time.Time { return time.Date(2026, 11, 25, 9, 30, 0, 0, time.FixedZone("CET", 3600)) },
+		Rand: &counter{},
+	}
+}
+
+func depotMessage(t testing.TB) *Message {
+	return &Message{
+		From:       mail.Address{Name: "Service SAV BTGP", Address: "sav@oc.example"},
+		To:         []mail.Address{{Address: "sav@oi.example"}},
+		Subject:    "SAV FTTH - SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv",
+		FileName:   "SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv",
+		Charset:    "windows-1252",
+		Attachment: readMailFixture(t, "depot_win1252.csv"),
+		Text:       "Bonjour,\nveuillez trouver ci-joint notre dépôt de signalisation.\n",
+	}
+}
+
+func TestComposeGolden(t *testing.T) {
+	m := depotMessage(t)
+	var buf bytes.Buffer
+	require.NoError(t, testComposer().Compose(&buf, m))
+	golden := filepath.Join("testdata", "mail", "compose_depot.golden.eml")
+	if updateGolden() {
+		require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	if diff := cmp.Diff(string(want), buf.String()); diff != "" {
+		t.Errorf("composed mail differs from %s (-want +got):\n%s", golden, diff)
+	}
+	require.Equal(t, "20261125083000.0102030405060708090a@oc.example", m.MessageID)
+	for i, line := range strings.Split(buf.String(), "\r\n") {
+		if len(line) > 78 {
+			t.Errorf("line %d is %d characters long: %q", i+1, len(line), line)
+		}
+		if strings.Contains(line, "\n") {
+			t.Errorf("line %d holds a bare LF", i+1)
+		}
+	}
+}
+
+func TestComposeParseRoundTrip(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Message)
+	}{
+		{"windows-1252 depot", func(*Message) {}},
+		{"non-ASCII subject and file name", func(m *Message) {
+			m.Subject = "DOMMAGE FTTH - dépôt « cœur » — SAV_DOMMAGE_BTGP_FTEL_20261125093000_0001.csv"
+			m.FileName = "Dommage été 2026 – œuvre €.csv"
+		}},
+		{"empty text, in reply", func(m *Message) {
+			m.Text = ""
+			m.InReplyTo = "abc.123@oi.example"
+			m.From = mail.Address{Address: "sav@oc.example"}
+		}},
+		{"empty attachment, utf-8", func(m *Message) {
+			m.Attachment = nil
+			m.Charset = "utf-8"
+		}},
+		{"very long subject", func(m *Message) {
+			m.Subject = strings.Repeat("SAV FTTH long subject ", 12) + m.FileName
+		}},
+		{"attachment with CR LF dots and binary", func(m *Message) {
+			m.Attachment = []byte(".\r\n..\r\nFrom \x00\xff\xfe\r\n.")
+			m.Charset = ""
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := depotMessage(t)
+			tt.edit(m)
+			var buf bytes.Buffer
+			require.NoError(t, testComposer().Compose(&buf, m))
+			got, err := ParseMail(&buf)
+			require.NoError(t, err)
+			want := *m
+			if want.Text == "" {
+				want.Text = want.Subject + "\n"
+			}
+			if diff := cmp.Diff(&want, got, cmpopts.EquateEmpty(), cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); diff != "" {
+				t.Errorf("round trip (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestComposeRefuses(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(*Message)
+		header string
+	}{
+		{"no sender", func(m *Message) { m.From = mail.Address{} }, "From"},
+		{"no recipient", func(m *Message) { m.To = nil }, "To"},
+		{"no file name", func(m *Message) { m.FileName = "" }, "Content-Disposition"},
+		{"bad recipient", func(m *Message) { m.To = []mail.Address{{Address: "not an address"}} }, "From/To"},
+		{"header injection in subject", func(m *Message) { m.Subject = "x\r\nBcc: a@b.example" }, ""},
+		{"bad message id", func(m *Message) { m.MessageID = "<a@b>" }, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := depotMessage(t)
+			tt.edit(m)
+			err := ComposeMail(&bytes.Buffer{}, m)
+			var me *MailError
+			require.ErrorAs(t, err, &me)
+			require.ErrorIs(t, err, ErrMailIncomplete)
+			require.Equal(t, tt.header, me.Header)
+		})
+	}
+	require.ErrorIs(t, ComposeMail(&bytes.Buffer{}, nil), ErrMailIncomplete)
+}
+
+func TestParseMailFixtures(t *testing.T) {
+	win := readMailFixture(t, "depot_win1252.csv")
+	utf8BOM := append([]byte("\ufeff"), mustUTF8(t, win)...)
+	const name = "SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv"
+	tests := []struct {
+		file     string
+		from     string
+		subject  string
+		fileName string
+		charset  string
+		data     []byte
+		text     string
+	}{
+		{"outlook_alternative_base64.eml", "sav@oc.example", "SAV FTTH - " + name, name, "windows-1252", win, "notre dépôt de signalisation"},
+		{"thunderbird_qp.eml", "sav@oc.example", "SAV FTTH - SAV_DEPOT_BTGP_FTEL_20261125093000_0001", name, "windows-1252", win, "voici le dépôt"},
+		{"rfc2231_continuation.eml", "sav@oc.example", "SAV FTTH - " + name, name, "", win, "Fichier joint."},
+		{"rfc2047_name_utf8_bom.eml", "sav@oc.example", "SAV FTTH - dépôt  " + name, name, "utf-8", utf8BOM, "Dépôt joint."},
+		{"singlepart_csv.eml", "sav@oc.example", "sav ftth -   sav_depot_btgp_ftel_20261125093000_0001", name, "windows-1252", win, ""},
+		{"singlepart_noname_qp.eml", "sav@oc.example", "SAV FTTH - " + name, "", "windows-1252", win, ""},
+		{"forwarded_rfc822.eml", "agent@oc.example", "Fwd: SAV FTTH - SAV_DEPOT_BTGP_FTEL_20261125093000_0001", name, "windows-1252", win, "See the forwarded message."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			m, err := ParseMail(bytes.NewReader(readMailFixture(t, tt.file)))
+			require.NoError(t, err)
+			require.Equal(t, tt.from, m.From.Address)
+			require.Equal(t, strings.TrimSpace(tt.subject), m.Subject)
+			require.Equal(t, tt.fileName, m.FileName)
+			require.Equal(t, tt.charset, m.Charset)
+			require.Equal(t, []string{"sav@oi.example"}, m.Recipients())
+			require.NotEmpty(t, m.MessageID)
+			require.False(t, m.Date.IsZero())
+			if !bytes.Equal(tt.data, m.Attachment) {
+				t.Errorf("attachment differs:\n got %q\nwant %q", m.Attachment, tt.data)
+			}
+			require.Contains(t, m.Text, tt.text)
+		})
+	}
+}
+
+func mustUTF8(t testing.TB, win []byte) []byte {
+	t.Helper()
+	r, err := decodeTextBytes(win, "windows-1252")
+	require.NoError(t, err)
+	return r
+}
+
+func decodeTextBytes(b []byte, cs string) ([]byte, error) {
+	s := decodeText(b, cs)
+	if strings.ContainsRune(s, '\uFFFD') {
+		return nil, fmt.Errorf("undecodable %s bytes", cs)
+	}
+	return []byte(s), nil
+}
+
+func TestParseMailMalformed(t *testing.T) {
+	tests := []struct {
+		file   string
+		want   error
+		sender string // "" when the header cannot be read
+	}{
+		{"malformed_no_attachment.eml", ErrNoAttachment, "sav@oc.example"},
+		{"malformed_two_attachments.eml", ErrManyAttachments, "sav@oc.example"},
+		{"malformed_bad_base64.eml", ErrMailSyntax, "sav@oc.example"},
+		{"malformed_no_boundary.eml", ErrMailSyntax, "sav@oc.example"},
+		{"malformed_truncated.eml", ErrMailSyntax, "sav@oc.example"},
+		{"malformed_uuencode.eml", ErrMailSyntax, "sav@oc.example"},
+		{"malformed_not_a_mail.eml", ErrMailSyntax, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			m, err := ParseMail(bytes.NewReader(readMailFixture(t, tt.file)))
+			require.ErrorIs(t, err, tt.want)
+			var me *MailError
+			require.ErrorAs(t, err, &me)
+			require.NotEmpty(t, me.Error())
+			if tt.sender == "" {
+				require.Nil(t, m)
+				return
+			}
+			require.NotNil(t, m)
+			require.Equal(t, tt.sender, m.From.Address)
+		})
+	}
+}
+
+func TestParseMailLimits(t *testing.T) {
+	depot := readMailFixture(t, "outlook_alternative_base64.eml")
+
+	p := MailParser{Limits: MailLimits{MaxSize: 512}}
+	m, err := p.Parse(bytes.NewReader(depot))
+	require.ErrorIs(t, err, ErrMailTooLarge)
+	require.NotNil(t, m, "the header of an oversized message is still read")
+	require.Equal(t, "sav@oc.example", m.From.Address)
+
+	p = MailParser{Limits: MailLimits{MaxParts: 3}}
+	_, err = p.Parse(bytes.NewReader(depot))
+	require.ErrorIs(t, err, ErrMailTooManyParts)
+
+	p = MailParser{Limits: MailLimits{MaxDepth: 1}}
+	_, err = p.Parse(bytes.NewReader(depot))
+	require.ErrorIs(t, err, ErrMailTooDeep)
+
+	// Nesting far beyond the default depth.
+	var b strings.Builder
+	b.WriteString("From: a@b.example\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n")
+	for i := 0; i < 20; i++ {
+		fmt.Fprintf(&b, "--b%d\r\nContent-Type: multipart/mixed; boundary=b%d\r\n\r\n", i, i+1)
+	}
+	_, err = ParseMail(strings.NewReader(b.String()))
+	require.ErrorIs(t, err, ErrMailTooDeep)
+
+	// Too many sibling parts.
+	b.Reset()
+	b.WriteString("From: a@b.example\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n")
+	for i := 0; i < 100; i++ {
+		b.WriteString("--B\r\nContent-Type: text/plain\r\n\r\nx\r\n")
+	}
+	b.WriteString("--B--\r\n")
+	_, err = ParseMail(strings.NewReader(b.String()))
+	require.ErrorIs(t, err, ErrMailTooManyParts)
+}
+
+func TestParseMailLenientHeaders(t *testing.T) {
+	raw := "From: Broken <<sav@oc.example>\r\n" +
+		"To: sav@oi.example\r\n" +
+		"Message-ID: bare-id@oc.example\r\n" +
+		"Content-Type: text/csv; charset=windows-1252; name=\"x.csv\"; broken\r\n" +
+		"Content-Disposition: attachment; filename=\"SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv\"; oops=\r\n" +
+		"\r\n" +
+		"ReferencePrise\r\n"
+	m, err := ParseMail(strings.NewReader(raw))
+	require.NoError(t, err)
+	require.Equal(t, "sav@oc.example", m.From.Address)
+	require.Equal(t, "bare-id@oc.example", m.MessageID)
+	require.Equal(t, "SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv", m.FileName)
+	require.Equal(t, "", m.Charset, "the broken parameter list is dropped")
+	require.Equal(t, "ReferencePrise\r\n", string(m.Attachment))
+}
+
+func TestMailErrorText(t *testing.T) {
+	err := &MailError{Part: "1.2", Header: "Content-Type", Reason: "bad", Err: ErrMailSyntax}
+	require.Equal(t, "v1a: malformed message (part 1.2) [Content-Type]: bad", err.Error())
+	require.True(t, errors.Is(err, ErrMailSyntax))
+}
