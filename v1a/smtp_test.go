@@ -371,4 +371,3 @@ func TestSMTPErrorText(t *testing.T) {
 	require.Equal(t, "v1a: smtp connect: refused", e.Error())
 	require.False(t, (&SMTPError{Command: "x", Err: errors.New("plain")}).Temporary())
 }
-
