@@ -1,0 +1,643 @@
+package soap
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/ticket"
+)
+
+// ElementFunc reads one element: d is positioned right after start, and the
+// function must consume everything up to and including start's end element
+// (as [xml.Decoder.DecodeElement] and [xml.Decoder.Skip] do). start carries
+// every namespace binding in scope as xmlns attributes.
+type ElementFunc func(d *xml.Decoder, start xml.StartElement) error
+
+// Decoder reads SOAP 1.1 envelopes and bare messages. Configure it before
+// use; it is then safe for concurrent use.
+type Decoder struct {
+	// HeaderSpace is the namespace of sav:entete and sav:pagination (the
+	// profile's extension namespace). Header entries in other namespaces
+	// are skipped unless marked mustUnderstand.
+	HeaderSpace string
+	// Body reads the body's element (not called for a Fault). Nil skips it.
+	Body ElementFunc
+	// Detail reads each child element of a fault's detail. Nil skips them.
+	Detail ElementFunc
+	// Location is the zone of a horodatage written without an offset;
+	// nil means Europe/Paris.
+	Location *time.Location
+}
+
+// Message is what [Decoder.Decode] read around the body.
+type Message struct {
+	// Envelope is false for a bare message: the document's root is the
+	// body element and there is no header.
+	Envelope bool
+	// Header is the SOAP header (empty for a bare message).
+	Header Header
+	// Root is the name of the body's element, {EnvelopeSpace, "Fault"} for
+	// a fault.
+	Root xml.Name
+	// Line is the line of the body element's start tag.
+	Line int
+	// Fault is set when the body is a SOAP fault.
+	Fault *Fault
+}
+
+// Decode reads one document from r: a SOAP 1.1 envelope or a bare message.
+// The document may declare any encoding; names are resolved by namespace
+// URI. DTDs are refused. A read error of an [http.MaxBytesReader] is reported
+// as [ErrTooLarge]. Errors of the Body and Detail callbacks are returned as
+// they are, except a bare [*xml.SyntaxError], which becomes an [*Error].
+func (dc *Decoder) Decode(r io.Reader) (*Message, error) {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charset.NewReaderLabel
+	s := &state{dc: dc, d: d}
+	m, err := s.document()
+	if err != nil {
+		if ce, ok := err.(callbackError); ok {
+			return nil, ce.err
+		}
+		return nil, s.wrap(err)
+	}
+	return m, nil
+}
+
+// callbackError carries an error of a Body or Detail callback through the
+// decoder unchanged.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
+
+type binding struct{ prefix, uri string }
+
+type state struct {
+	dc    *Decoder
+	d     *xml.Decoder
+	scope [][]binding // one frame per open element the decoder walks
+}
+
+func (s *state) line() int {
+	l, _ := s.d.InputPos()
+	return l
+}
+
+// wrap turns low-level errors into *Error.
+func (s *state) wrap(err error) error {
+	var se *Error
+	if errors.As(err, &se) {
+		return err
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &Error{Field: "Envelope", Code: codes.ReturnCodeBadFormat,
+			Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, mbe.Limit)}
+	}
+	if sx, ok := err.(*xml.SyntaxError); ok {
+		return &Error{Line: sx.Line, Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %s", ErrSyntax, sx.Msg)}
+	}
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: unexpected end of document", ErrSyntax)}
+	}
+	// The decoder's other errors (XML declaration, charset) are the
+	// document's too.
+	return &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
+}
+
+func (s *state) push(start xml.StartElement) {
+	var frame []binding
+	for _, a := range start.Attr {
+		switch {
+		case a.Name.Space == xmlnsSpace:
+			frame = append(frame, binding{a.Name.Local, a.Value})
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			frame = append(frame, binding{"", a.Value})
+		}
+	}
+	s.scope = append(s.scope, frame)
+}
+
+func (s *state) pop() { s.scope = s.scope[:len(s.scope)-1] }
+
+// resolve returns the namespace bound to prefix, innermost first.
+func resolve(scope [][]binding, prefix string) (string, bool) {
+	for i := len(scope) - 1; i >= 0; i-- {
+		for j := len(scope[i]) - 1; j >= 0; j-- {
+			if scope[i][j].prefix == prefix {
+				return scope[i][j].uri, true
+			}
+		}
+	}
+	return "", false
+}
+
+// WithScope returns a copy of start with an xmlns attribute for every
+// binding of scope that start does not declare itself; scope lists frames
+// outermost first.
+func withScope(start xml.StartElement, scope [][]binding) xml.StartElement {
+	declared := map[string]bool{}
+	for _, a := range start.Attr {
+		switch {
+		case a.Name.Space == xmlnsSpace:
+			declared[a.Name.Local] = true
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			declared[""] = true
+		}
+	}
+	out := start.Copy()
+	for i := len(scope) - 1; i >= 0; i-- {
+		for j := len(scope[i]) - 1; j >= 0; j-- {
+			b := scope[i][j]
+			if declared[b.prefix] {
+				continue
+			}
+			declared[b.prefix] = true
+			if b.prefix == "" {
+				out.Attr = append(out.Attr, xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: b.uri})
+			} else {
+				out.Attr = append(out.Attr, xml.Attr{Name: xml.Name{Space: xmlnsSpace, Local: b.prefix}, Value: b.uri})
+			}
+		}
+	}
+	return out
+}
+
+// next returns the next token that matters: a start element, an end element
+// or non-blank character data. Comments, processing instructions and blank
+// text are skipped; a directive (DTD) is a syntax error.
+func (s *state) next() (xml.Token, error) {
+	for {
+		tok, err := s.d.Token()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement, xml.EndElement:
+			return t, nil
+		case xml.CharData:
+			if len(strings.TrimSpace(string(t))) > 0 {
+				return t.Copy(), nil
+			}
+		case xml.Directive:
+			return nil, &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
+		}
+	}
+}
+
+func (s *state) document() (*Message, error) {
+	tok, err := s.next()
+	if err != nil {
+		if err == io.EOF {
+			return nil, &Error{Line: s.line(), Code: codes.ReturnCodeMissing, Field: "Envelope",
+				Err: fmt.Errorf("%w: empty document", ErrSyntax)}
+		}
+		return nil, err
+	}
+	root, ok := tok.(xml.StartElement)
+	if !ok {
+		return nil, &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat,
+			Err: fmt.Errorf("%w: text before the root element", ErrSyntax)}
+	}
+	m := &Message{}
+	switch {
+	case root.Name == xml.Name{Space: EnvelopeSpace, Local: "Envelope"}:
+		m.Envelope = true
+		s.push(root)
+		if err := s.envelope(m); err != nil {
+			return nil, err
+		}
+	case root.Name.Local == "Envelope" && (root.Name.Space == Envelope12Space ||
+		strings.HasPrefix(root.Name.Space, "http://schemas.xmlsoap.org/") ||
+		strings.HasPrefix(root.Name.Space, "http://www.w3.org/")):
+		return nil, &Error{Line: s.line(), Field: "Envelope", Code: codes.ReturnCodeBadFormat,
+			Err: fmt.Errorf("%w: envelope namespace %q", ErrVersionMismatch, root.Name.Space)}
+	default:
+		m.Root, m.Line = root.Name, s.line()
+		if err := s.body(root); err != nil {
+			return nil, err
+		}
+	}
+	return m, s.trailer()
+}
+
+// trailer checks that nothing but comments, processing instructions and
+// blanks follow the root element.
+func (s *state) trailer() error {
+	tok, err := s.next()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_ = tok
+	return &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat,
+		Err: fmt.Errorf("%w: content after the root element", ErrSyntax)}
+}
+
+func (s *state) envelope(m *Message) error {
+	sawHeader, sawBody := false, false
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			s.pop()
+			if !sawBody {
+				return &Error{Line: s.line(), Field: "Body", Code: codes.ReturnCodeMissing,
+					Err: fmt.Errorf("%w: the envelope has no Body", ErrBody)}
+			}
+			return nil
+		case xml.CharData:
+			return &Error{Line: s.line(), Field: "Envelope", Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text in the envelope", ErrSyntax)}
+		case xml.StartElement:
+			switch {
+			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Header"} && !sawHeader && !sawBody:
+				sawHeader = true
+				s.push(t)
+				if err := s.header(&m.Header); err != nil {
+					return err
+				}
+				s.pop()
+			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Body"} && !sawBody:
+				sawBody = true
+				s.push(t)
+				if err := s.bodyElement(m); err != nil {
+					return err
+				}
+				s.pop()
+			case !sawBody || t.Name.Space == EnvelopeSpace || t.Name.Space == "":
+				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
+					Err: fmt.Errorf("%w: unexpected element %s in the envelope", ErrSyntax, t.Name.Local)}
+			default:
+				// SOAP 1.1 allows qualified elements after the Body.
+				if err := s.d.Skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+func mustUnderstand(start xml.StartElement) bool {
+	for _, a := range start.Attr {
+		if a.Name == (xml.Name{Space: EnvelopeSpace, Local: "mustUnderstand"}) {
+			v := strings.TrimSpace(a.Value)
+			return v == "1" || v == "true"
+		}
+	}
+	return false
+}
+
+func (s *state) header(h *Header) error {
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.CharData:
+			return &Error{Line: s.line(), Field: "Header", Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text in the header", ErrSyntax)}
+		case xml.StartElement:
+			switch {
+			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementEntete}:
+				if h.Entete != nil {
+					return &Error{Line: s.line(), Field: ElementEntete, Code: codes.ReturnCodeBadFormat,
+						Err: fmt.Errorf("%w: more than one entete", ErrHeader)}
+				}
+				e, err := s.entete()
+				if err != nil {
+					return err
+				}
+				h.Entete = e
+			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementPagination}:
+				if h.Pagination != nil {
+					return &Error{Line: s.line(), Field: ElementPagination, Code: codes.ReturnCodeBadFormat,
+						Err: fmt.Errorf("%w: more than one pagination", ErrHeader)}
+				}
+				p, err := s.pagination()
+				if err != nil {
+					return err
+				}
+				h.Pagination = p
+			case mustUnderstand(t):
+				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeNotAllowed,
+					Err: fmt.Errorf("%w: {%s}%s", ErrMustUnderstand, t.Name.Space, t.Name.Local)}
+			default:
+				if err := s.d.Skip(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+}
+
+// text reads the character data of a simple element up to its end.
+func (s *state) text(start xml.StartElement) (string, error) {
+	var b strings.Builder
+	for {
+		tok, err := s.d.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			b.Write(t)
+		case xml.StartElement:
+			return "", &Error{Line: s.line(), Field: start.Name.Local, Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: element %s inside %s", ErrHeader, t.Name.Local, start.Name.Local)}
+		case xml.EndElement:
+			return strings.TrimSpace(b.String()), nil
+		case xml.Directive:
+			return "", &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
+		}
+	}
+}
+
+// children calls f with the local name, line and text of every child of the
+// current element in the header namespace (or unqualified, as some toolkits
+// write them), skipping the others.
+func (s *state) children(parent string, f func(name string, line int, value string) error) error {
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.CharData:
+			return &Error{Line: s.line(), Field: parent, Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text in %s", ErrHeader, parent)}
+		case xml.StartElement:
+			line := s.line()
+			if t.Name.Space != s.dc.HeaderSpace && t.Name.Space != "" {
+				if err := s.d.Skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			v, err := s.text(t)
+			if err != nil {
+				return err
+			}
+			if err := f(t.Name.Local, line, v); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *state) location() *time.Location {
+	if s.dc.Location != nil {
+		return s.dc.Location
+	}
+	return ticket.Paris
+}
+
+func (s *state) entete() (*Entete, error) {
+	e := &Entete{}
+	err := s.children(ElementEntete, func(name string, line int, v string) error {
+		switch name {
+		case "versionProtocole":
+			e.VersionProtocole = v
+		case "horodatage":
+			t, err := ParseDateTime(v, s.location())
+			if err != nil {
+				return &Error{Line: line, Field: name, Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %v", ErrHeader, err)}
+			}
+			e.Horodatage = t
+		case "codeOC":
+			e.CodeOC = v
+		case "codeOI":
+			e.CodeOI = v
+		case "sirenOC":
+			e.SirenOC = v
+		case "sirenOI":
+			e.SirenOI = v
+		}
+		return nil
+	})
+	return e, err
+}
+
+func (s *state) pagination() (*Pagination, error) {
+	p := &Pagination{Sequence: -1}
+	line := s.line()
+	err := s.children(ElementPagination, func(name string, l int, v string) error {
+		if name != "sequence" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return &Error{Line: l, Field: "sequence", Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: sequence %q: want a page index from 0", ErrHeader, v)}
+		}
+		p.Sequence = n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p.Sequence < 0 {
+		return nil, &Error{Line: line, Field: "sequence", Code: codes.ReturnCodeMissing,
+			Err: fmt.Errorf("%w: pagination without sequence", ErrHeader)}
+	}
+	return p, nil
+}
+
+// bodyElement reads the content of soapenv:Body: exactly one element.
+func (s *state) bodyElement(m *Message) error {
+	bodyLine := s.line()
+	seen := false
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if !seen {
+				return &Error{Line: bodyLine, Field: "Body", Code: codes.ReturnCodeMissing,
+					Err: fmt.Errorf("%w: empty Body", ErrBody)}
+			}
+			return nil
+		case xml.CharData:
+			return &Error{Line: s.line(), Field: "Body", Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text in the Body", ErrBody)}
+		case xml.StartElement:
+			if seen {
+				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
+					Err: fmt.Errorf("%w: more than one element in the Body", ErrBody)}
+			}
+			seen = true
+			m.Root, m.Line = t.Name, s.line()
+			if t.Name == (xml.Name{Space: EnvelopeSpace, Local: "Fault"}) {
+				s.push(t)
+				f, err := s.fault()
+				if err != nil {
+					return err
+				}
+				s.pop()
+				m.Fault = f
+				continue
+			}
+			if err := s.body(t); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// body hands the body element to the Body callback.
+func (s *state) body(start xml.StartElement) error {
+	if s.dc.Body == nil {
+		return s.d.Skip()
+	}
+	err := s.dc.Body(s.d, withScope(start, s.scope))
+	if sx, ok := err.(*xml.SyntaxError); ok {
+		return s.wrap(sx)
+	}
+	if err != nil {
+		return callbackError{err}
+	}
+	return nil
+}
+
+func (s *state) fault() (*Fault, error) {
+	f := &Fault{}
+	sawCode := false
+	faultLine := s.line()
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			if !sawCode {
+				return nil, &Error{Line: faultLine, Field: "faultcode", Code: codes.ReturnCodeMissing,
+					Err: fmt.Errorf("%w: fault without faultcode", ErrBody)}
+			}
+			return f, nil
+		case xml.CharData:
+			return nil, &Error{Line: s.line(), Field: "Fault", Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text in the Fault", ErrBody)}
+		case xml.StartElement:
+			if t.Name.Space != "" && t.Name.Space != EnvelopeSpace {
+				if err := s.d.Skip(); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			switch t.Name.Local {
+			case "faultcode":
+				s.push(t)
+				v, err := s.text(t)
+				if err != nil {
+					return nil, err
+				}
+				f.Code = resolveQName(s.scope, v)
+				s.pop()
+				sawCode = true
+			case "faultstring":
+				v, err := s.text(t)
+				if err != nil {
+					return nil, err
+				}
+				f.String = v
+			case "faultactor":
+				v, err := s.text(t)
+				if err != nil {
+					return nil, err
+				}
+				f.Actor = v
+			case "detail":
+				s.push(t)
+				if err := s.detail(); err != nil {
+					return nil, err
+				}
+				s.pop()
+			default:
+				if err := s.d.Skip(); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+}
+
+// resolveQName resolves a QName value ("soapenv:Client") in scope. An
+// unknown prefix is kept as the Space so nothing is lost.
+func resolveQName(scope [][]binding, v string) xml.Name {
+	prefix, local, ok := strings.Cut(v, ":")
+	if !ok {
+		return xml.Name{Local: v}
+	}
+	if uri, found := resolve(scope, prefix); found {
+		return xml.Name{Space: uri, Local: local}
+	}
+	return xml.Name{Space: prefix, Local: local}
+}
+
+func (s *state) detail() error {
+	for {
+		tok, err := s.next()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.CharData:
+			// Free text in a detail carries nothing this package reads.
+		case xml.StartElement:
+			if s.dc.Detail == nil {
+				if err := s.d.Skip(); err != nil {
+					return err
+				}
+				continue
+			}
+			err := s.dc.Detail(s.d, withScope(t, s.scope))
+			if sx, ok := err.(*xml.SyntaxError); ok {
+				return s.wrap(sx)
+			}
+			if err != nil {
+				return callbackError{err}
+			}
+		}
+	}
+}
+
+// ParseDateTime reads an xs:dateTime. A value without an offset is a wall
+// clock time in loc.
+func ParseDateTime(v string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", v, loc); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not an xs:dateTime", v)
+}
+
+// FormatDateTime writes t as an xs:dateTime with its offset.
+func FormatDateTime(t time.Time) string { return t.Format(time.RFC3339Nano) }

@@ -1,0 +1,33 @@
+// Package soap is the SOAP 1.1 plumbing of protocol 2.0: the envelope, the
+// sav:entete and sav:pagination headers, faults and the HTTP binding (content
+// types, body size limits, status codes). It implements the "Our profile"
+// section of V2.md: document/literal, one body element whose root QName
+// selects the operation, names resolved by namespace URI and never by prefix,
+// faultcode qualified with a prefix bound to the envelope namespace.
+//
+// The package knows nothing of JSR-91: the body and the fault detail are read
+// by callbacks that receive the [xml.Decoder] positioned on their start
+// element (so line numbers stay those of the document) and written by
+// callbacks that write a self-contained element. [Decoder.Decode] also reads
+// a bare message (no envelope, e.g. a logged body): then the document's root
+// is the body and there is no header.
+//
+// Start elements handed to the callbacks carry, as extra xmlns attributes,
+// every namespace binding in scope that they do not redeclare themselves, so a
+// callback can resolve QName values (xsi:type="sav:SAVTroubleTicketValue")
+// declared on the envelope exactly as in a standalone document.
+// [CaptureElement] turns an element into such a standalone fragment.
+//
+// # Errors
+//
+// Decoding errors are [*Error] values carrying the line, the element's local
+// name and the return code a server answers with; they unwrap to one of
+// [ErrSyntax], [ErrVersionMismatch], [ErrMustUnderstand], [ErrHeader],
+// [ErrBody] and [ErrTooLarge]. [*HTTPError] reports a response that is not a
+// SOAP message.
+//
+// # Concurrency
+//
+// Encoders and decoders are plain values configured before use; they are safe
+// for concurrent use once configured.
+package soap
