@@ -1,0 +1,309 @@
+package v1a
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// scanner splits raw bytes into records of cells: the semicolon CSV of
+// V1A.md, with RFC 4180 quoting, CR, LF and CRLF line ends, surrounding
+// spaces and tabs trimmed from unquoted cells, and line breaks inside quoted
+// cells turned into LF. It works on bytes, so it serves every charset whose
+// separator, quote and line ends are ASCII (UTF-8 and the single-byte
+// charsets); the reader decodes the cells afterwards.
+type scanner struct {
+	r    io.Reader
+	buf  []byte
+	pos  int
+	end  int
+	eof  bool
+	rerr error // read error other than io.EOF
+
+	comma     byte
+	maxRecord int
+
+	line      int // line of the next unread byte
+	startLine int // line where the current record started
+
+	rec    []byte // the current record's cell bytes, unescaped
+	ends   []int  // end offset of each cell in rec
+	quoted []bool // whether each cell was quoted
+	stray  []int  // cells with text after their closing quote
+}
+
+const scanBufSize = 64 << 10
+
+func newScanner(r io.Reader, comma byte, maxRecord int) *scanner {
+	return &scanner{r: r, buf: make([]byte, scanBufSize), comma: comma, maxRecord: maxRecord, line: 1}
+}
+
+func (s *scanner) readErr(err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF):
+		s.eof = true
+	default:
+		s.rerr = err
+	}
+}
+
+// more makes s.pos < s.end unless the input is exhausted; it reports
+// whether a byte is available.
+func (s *scanner) more() bool {
+	for s.pos >= s.end {
+		if s.eof || s.rerr != nil {
+			return false
+		}
+		s.pos, s.end = 0, 0
+		for range 100 {
+			n, err := s.r.Read(s.buf)
+			s.end = n
+			s.readErr(err)
+			if n > 0 || s.eof || s.rerr != nil {
+				break
+			}
+		}
+		if s.end == 0 && !s.eof && s.rerr == nil {
+			s.rerr = io.ErrNoProgress
+		}
+	}
+	return true
+}
+
+func (s *scanner) syntax(format string, args ...any) error {
+	return &ParseError{StartLine: s.startLine, Line: s.line, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+}
+
+func (s *scanner) ioError() error {
+	return &ParseError{StartLine: s.startLine, Line: s.line, Err: s.rerr}
+}
+
+// next reads the next non-blank record. It returns io.EOF at the end of the
+// input, a [*ParseError] for malformed input or a read error.
+func (s *scanner) next() error {
+	for {
+		blank, err := s.record()
+		if err != nil {
+			return err
+		}
+		if !blank {
+			return nil
+		}
+	}
+}
+
+// record reads one physical record; blank reports a record whose cells are
+// all empty and unquoted (an empty line, or a line of separators a
+// spreadsheet left).
+func (s *scanner) record() (blank bool, err error) {
+	s.rec = s.rec[:0]
+	s.ends = s.ends[:0]
+	s.quoted = s.quoted[:0]
+	s.stray = s.stray[:0]
+	if !s.more() {
+		if s.rerr != nil {
+			return false, s.ioError()
+		}
+		return false, io.EOF
+	}
+	s.startLine = s.line
+	for {
+		ended, err := s.cell()
+		if err != nil {
+			return false, err
+		}
+		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
+			return false, s.syntax("record longer than %d bytes", s.maxRecord)
+		}
+		if ended {
+			break
+		}
+	}
+	if len(s.rec) > 0 {
+		return false, nil
+	}
+	for _, q := range s.quoted {
+		if q {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// cell reads one cell and its terminator; ended reports the end of the
+// record.
+func (s *scanner) cell() (ended bool, err error) {
+	// Leading blanks: dropped from an unquoted cell, allowed before a quote.
+	for s.more() && (s.buf[s.pos] == ' ' || s.buf[s.pos] == '\t') {
+		s.pos++
+	}
+	if s.more() && s.buf[s.pos] == '"' {
+		s.pos++
+		return s.quotedCell()
+	}
+	return s.plainCell()
+}
+
+func (s *scanner) plainCell() (bool, error) {
+	start := len(s.rec)
+	for {
+		if !s.more() {
+			if s.rerr != nil {
+				return false, s.ioError()
+			}
+			s.closeCell(start, false)
+			return true, nil
+		}
+		chunk := s.buf[s.pos:s.end]
+		i := 0
+		for i < len(chunk) {
+			c := chunk[i]
+			if c == s.comma || c == '\n' || c == '\r' {
+				break
+			}
+			i++
+		}
+		s.rec = append(s.rec, chunk[:i]...)
+		s.pos += i
+		if i == len(chunk) {
+			continue
+		}
+		s.closeCell(start, false)
+		return s.terminator()
+	}
+}
+
+// closeCell ends the cell that started at start, trimming trailing blanks
+// from an unquoted cell.
+func (s *scanner) closeCell(start int, quoted bool) {
+	if !quoted {
+		n := len(s.rec)
+		for n > start && (s.rec[n-1] == ' ' || s.rec[n-1] == '\t') {
+			n--
+		}
+		s.rec = s.rec[:n]
+	}
+	s.ends = append(s.ends, len(s.rec))
+	s.quoted = append(s.quoted, quoted)
+}
+
+// terminator consumes the separator or line end at s.pos and reports
+// whether it ended the record.
+func (s *scanner) terminator() (bool, error) {
+	c := s.buf[s.pos]
+	s.pos++
+	switch c {
+	case '\r':
+		s.line++
+		if s.more() && s.buf[s.pos] == '\n' {
+			s.pos++
+		}
+		return true, nil
+	case '\n':
+		s.line++
+		return true, nil
+	}
+	return false, nil // separator
+}
+
+func (s *scanner) quotedCell() (bool, error) {
+	start := len(s.rec)
+	for {
+		if !s.more() {
+			if s.rerr != nil {
+				return false, s.ioError()
+			}
+			return false, s.syntax("quoted cell not closed before the end of the file")
+		}
+		chunk := s.buf[s.pos:s.end]
+		i := 0
+		for i < len(chunk) && chunk[i] != '"' && chunk[i] != '\r' && chunk[i] != '\n' {
+			i++
+		}
+		s.rec = append(s.rec, chunk[:i]...)
+		s.pos += i
+		if i == len(chunk) {
+			continue
+		}
+		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
+			return false, s.syntax("record longer than %d bytes", s.maxRecord)
+		}
+		c := chunk[i]
+		s.pos++
+		switch c {
+		case '\r':
+			s.line++
+			if s.more() && s.buf[s.pos] == '\n' {
+				s.pos++
+			}
+			s.rec = append(s.rec, '\n')
+		case '\n':
+			s.line++
+			s.rec = append(s.rec, '\n')
+		case '"':
+			if s.more() && s.buf[s.pos] == '"' {
+				s.pos++
+				s.rec = append(s.rec, '"')
+				continue
+			}
+			return s.afterQuote(start)
+		}
+	}
+}
+
+// afterQuote handles what follows a closing quote: blanks, then a separator
+// or a line end. Other text there is kept, appended to the cell, and the
+// cell is marked stray so the reader can report it.
+func (s *scanner) afterQuote(start int) (bool, error) {
+	blanks := 0
+	for s.more() && (s.buf[s.pos] == ' ' || s.buf[s.pos] == '\t') {
+		s.pos++
+		blanks++
+	}
+	if !s.more() {
+		if s.rerr != nil {
+			return false, s.ioError()
+		}
+		s.closeCell(start, true)
+		return true, nil
+	}
+	if c := s.buf[s.pos]; c == s.comma || c == '\r' || c == '\n' {
+		s.closeCell(start, true)
+		return s.terminator()
+	}
+	// Text after the closing quote: keep the quote and the rest literally.
+	s.stray = append(s.stray, len(s.ends))
+	s.rec = append(s.rec, '"')
+	for range blanks {
+		s.rec = append(s.rec, ' ')
+	}
+	for {
+		if !s.more() {
+			if s.rerr != nil {
+				return false, s.ioError()
+			}
+			s.closeCell(start, true)
+			return true, nil
+		}
+		c := s.buf[s.pos]
+		if c == s.comma || c == '\r' || c == '\n' {
+			s.closeCell(start, true)
+			return s.terminator()
+		}
+		s.rec = append(s.rec, c)
+		s.pos++
+		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
+			return false, s.syntax("record longer than %d bytes", s.maxRecord)
+		}
+	}
+}
+
+// cellBytes returns cell i of the current record.
+func (s *scanner) cellBytes(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = s.ends[i-1]
+	}
+	return s.rec[start:s.ends[i]]
+}

@@ -1,0 +1,498 @@
+package v1a
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/ticket"
+)
+
+// Hook is the embedder's qualitative check of a line (V1A.md "Validation"):
+// is the access in the OI's parc (return code 8, INFO XXXXX INCONNUE), in
+// the OC's parc (9, HORS PARC OC), … It runs after the syntactic checks, on
+// every line, and returns its findings; a finding's Line and Message may be
+// left empty (the validator fills them: the line, then the return code's
+// message naming Field). Field is the column name.
+type Hook interface {
+	CheckRecord(ctx context.Context, line int, rec Record) []Finding
+}
+
+// HookFunc adapts a function to [Hook].
+type HookFunc func(ctx context.Context, line int, rec Record) []Finding
+
+// CheckRecord calls f.
+func (f HookFunc) CheckRecord(ctx context.Context, line int, rec Record) []Finding {
+	return f(ctx, line, rec)
+}
+
+var _ Hook = HookFunc(nil)
+
+// Validator checks records against the rules of V1A.md: mandatory and
+// conditional columns (code 1), lists (2), formats and lengths (3), values
+// not acceptable in context (13: a date in the future, a slot in the past,
+// an end not after its start, two exclusive columns both filled, a TRAVAUX
+// state that cannot follow the previous one), then the embedder's [Hook].
+// Every finding of a line is reported, sorted by column; a finding that
+// involves two columns is on the later one.
+//
+// A Validator remembers the last Etat of each ReferenceTravaux it has seen,
+// to check the sequence of planned-works states across lines (and files, if
+// reused); call Reset to forget. It is not safe for concurrent use.
+type Validator struct {
+	// Now is the time date-relative rules compare with; zero means the
+	// current time at each check.
+	Now time.Time
+	// Sender is the role of the file's sender when it is known (from the
+	// peers configuration): an INFO line's Emetteur must match it.
+	Sender codes.Role
+	// Layouts gives the column names findings use, for flows whose partner
+	// layout differs; nil means the defaults.
+	Layouts []*Layout
+	// Hook runs the embedder's qualitative checks; nil means none.
+	Hook Hook
+
+	travaux map[string]EtatTravaux
+}
+
+// Reset forgets the planned-works states seen so far.
+func (v *Validator) Reset() { v.travaux = nil }
+
+// Result is the outcome of checking one line.
+type Result struct {
+	Line     int
+	Record   Record
+	Errors   []Finding
+	Warnings []Finding
+}
+
+// Valid reports a line without errors (warnings allowed).
+func (r *Result) Valid() bool { return len(r.Errors) == 0 }
+
+// Check validates rec, read from line. readErr is what [Reader.Read]
+// returned with it (nil, or a *RecordError whose findings and warnings are
+// merged in; the columns it reported are not checked again).
+func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr error) Result {
+	res := Result{Line: line, Record: rec}
+	var bad []Field
+	if re, ok := errors.AsType[*RecordError](readErr); ok {
+		res.Errors = append(res.Errors, re.Findings...)
+		res.Warnings = append(res.Warnings, re.Warnings...)
+		bad = re.bad
+	}
+	layout := v.layout(rec.Flow())
+	c := &checker{line: line, layout: layout, bad: bad, now: v.now()}
+	c.columns(rec)
+	switch x := rec.(type) {
+	case *Depot:
+		c.depot(x)
+	case *AR:
+		c.ack(x.StatutAR, x.ReferenceSigSAVOI, FieldReferenceSigSAVOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
+		if x.StatutAR == StatutOK {
+			c.accessIDs(x.ReferencePrestationPrise, x.ReferencePrise)
+			c.require(FieldReferenceSigSAVRaccoOC, x.ReferenceSigSAVRaccoOC, "")
+		}
+	case *Cloture:
+		c.cloture(x)
+	case *Info:
+		c.info(x, v.Sender)
+	case *Travaux:
+		c.travaux(x, v)
+	case *Dommage:
+		c.notFuture(FieldDateConstat, x.DateConstat)
+	case *ARDommage:
+		c.ack(x.StatutAR, x.ReferenceDommageOI, FieldReferenceDommageOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
+	}
+	if v.Hook != nil && ctx.Err() == nil {
+		for _, f := range v.Hook.CheckRecord(ctx, line, rec) {
+			if f.Line == 0 {
+				f.Line = line
+			}
+			if f.Message == "" {
+				f.Message = f.Code.Message(f.Field)
+			}
+			c.found = append(c.found, f)
+		}
+	}
+	res.Errors = append(res.Errors, c.found...)
+	sortFindings(res.Errors, layout)
+	return res
+}
+
+func (v *Validator) now() time.Time {
+	if v.Now.IsZero() {
+		return time.Now()
+	}
+	return v.Now
+}
+
+func (v *Validator) layout(f Flow) *Layout {
+	for _, l := range v.Layouts {
+		if l != nil && l.Flow == f {
+			return l
+		}
+	}
+	return defaultLayoutOf(f)
+}
+
+// defaultLayouts are shared read-only copies used to name columns.
+var defaultLayoutsRO = func() map[Flow]*Layout {
+	m := make(map[Flow]*Layout, len(Flows))
+	for _, f := range Flows {
+		m[f] = DefaultLayout(f)
+	}
+	return m
+}()
+
+func defaultLayoutOf(f Flow) *Layout { return defaultLayoutsRO[f] }
+
+// sortFindings orders findings by the position of their column, stably;
+// findings on unknown columns go last.
+func sortFindings(fs []Finding, l *Layout) {
+	pos := func(name string) int {
+		for i, c := range l.Columns {
+			if c.Name == name {
+				return i
+			}
+		}
+		return len(l.Columns)
+	}
+	slices.SortStableFunc(fs, func(a, b Finding) int { return pos(a.Field) - pos(b.Field) })
+}
+
+// checker collects the findings of one line.
+type checker struct {
+	line   int
+	layout *Layout
+	bad    []Field
+	now    time.Time
+	found  []Finding
+}
+
+func (c *checker) name(f Field) string { return c.layout.Name(f) }
+
+func (c *checker) reported(f Field) bool {
+	if slices.Contains(c.bad, f) {
+		return true
+	}
+	name := c.name(f)
+	for _, x := range c.found {
+		if x.Field == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *checker) add(f Field, code codes.ReturnCode, detail string) {
+	c.found = append(c.found, newFinding(c.line, c.name(f), code, detail))
+}
+
+// has reports whether the layout carries f; rules about a column the
+// partner's layout does not have are not checked.
+func (c *checker) has(f Field) bool { return c.layout.Index(f) >= 0 }
+
+// require reports f missing when empty (and not already reported).
+func (c *checker) require(f Field, value, why string) {
+	if value == "" && c.has(f) && !c.reported(f) {
+		c.add(f, codes.ReturnCodeMissing, why)
+	}
+}
+
+// columns runs the per-column rules: mandatory, length, format, list.
+func (c *checker) columns(rec Record) {
+	for _, col := range c.layout.Columns {
+		f := col.Field
+		if slices.Contains(c.bad, f) {
+			continue
+		}
+		s, ok := rec.get(f)
+		if !ok {
+			c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day")
+			continue
+		}
+		if s == "" {
+			if col.Need == Mandatory {
+				c.add(f, codes.ReturnCodeMissing, "")
+			}
+			continue
+		}
+		if col.Max > 0 && utf8.RuneCountInString(s) > col.Max {
+			c.add(f, codes.ReturnCodeBadFormat, "longer than "+itoa(col.Max)+" characters")
+			continue
+		}
+		switch f.kind() {
+		case kindText:
+			if hasControl(s, f == FieldCommentaire || f == FieldMotifRefus) {
+				c.add(f, codes.ReturnCodeBadFormat, "control characters are not allowed")
+			}
+		case kindPhone:
+			if n, err := codes.NormalizePhone(s); err != nil || n != s {
+				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want 0XXXXXXXXX or +33XXXXXXXXX)")
+			}
+		case kindPostal:
+			if len(s) != 5 || !digits(s) {
+				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five digits)")
+			}
+		case kindInsee:
+			if utf8.RuneCountInString(s) != 5 || !alnum(s) {
+				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five characters)")
+			}
+		case kindCode:
+			c.code(f, s)
+		case kindNumber:
+			if rc, err := codes.ParseReturnCode(s); err == nil && !rc.Known() {
+				c.add(f, codes.ReturnCodeNotInList, quoteValue(s)+" is not a harmonised return code")
+			}
+		case kindSlots:
+			if n := strings.Count(s, "|") + 1; n > ticket.MaxSlots {
+				c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
+			}
+		}
+	}
+}
+
+func alnum(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('0' <= b && b <= '9' || 'A' <= b && b <= 'Z' || 'a' <= b && b <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// hasControl reports control characters; multiLine allows line breaks and
+// tabs (comments).
+func hasControl(s string, multiLine bool) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b < 0x20 || b == 0x7f {
+			if multiLine && (b == '\n' || b == '\t') {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// code checks a coded column's value against its list.
+func (c *checker) code(f Field, s string) {
+	ok := true
+	switch f {
+	case FieldNatureDefaut:
+		ok = codes.NatureDefaut(s).Valid()
+	case FieldPrelocDefaut, FieldLocalisationDefaut, FieldLocalisationDommage:
+		_, ok = defaultPreloc.Lookup(s)
+	case FieldStatutAR:
+		ok = Statut(s).Valid()
+	case FieldCodeCloture:
+		if _, err := codes.ParseClosureCode(s); err != nil {
+			code, _ := ticket.ReturnCode(err)
+			c.add(f, code, quoteValue(s)+" (want RETxx, ABSxx, STTxx, ERRxx or EXCxx)")
+			return
+		}
+	case FieldResponsabilite:
+		ok = codes.Responsabilite(s).Valid()
+	case FieldEmetteur:
+		ok = codes.Role(s).Valid()
+	case FieldTypeMessage:
+		ok = codes.TypeMessage(s).Valid()
+	case FieldEtatResolution:
+		ok = codes.EtatResolution(s).Valid()
+	case FieldEtat:
+		ok = EtatTravaux(s).Valid()
+	case FieldNatureIntervention:
+		ok = NatureIntervention(s).Valid()
+	case FieldInterventionRequiseOC:
+		ok = OuiNon(s).Valid()
+	}
+	if !ok {
+		c.add(f, codes.ReturnCodeNotInList, quoteValue(s))
+	}
+}
+
+func (c *checker) today() ticket.Date { return ticket.DateOf(c.now.In(ticket.Paris)) }
+
+func (c *checker) notFuture(f Field, d ticket.Date) {
+	if !d.IsZero() && d.After(c.today()) && !c.reported(f) {
+		c.add(f, codes.ReturnCodeUnexpected, formatDate(d)+" is in the future")
+	}
+}
+
+// accessIDs: at least one of ReferencePrestationPrise and ReferencePrise;
+// reported on the later column.
+func (c *checker) accessIDs(prestation, prise string) {
+	if prestation != "" || prise != "" || !c.has(FieldReferencePrise) {
+		return
+	}
+	if c.reported(FieldReferencePrise) || c.reported(FieldReferencePrestationPrise) {
+		return
+	}
+	later := FieldReferencePrise
+	if c.layout.Index(FieldReferencePrestationPrise) > c.layout.Index(FieldReferencePrise) {
+		later = FieldReferencePrestationPrise
+	}
+	c.add(later, codes.ReturnCodeMissing, "ReferencePrise or ReferencePrestationPrise is required")
+}
+
+// slots checks PropalRdv structurally: count, start before end, in the
+// future, distinct and not overlapping.
+func (c *checker) slots(f Field, slots []ticket.Slot, exactlyOne bool) {
+	if len(slots) == 0 || c.reported(f) {
+		return
+	}
+	if exactlyOne && len(slots) != 1 {
+		c.add(f, codes.ReturnCodeBadFormat, itoa(len(slots))+" slots (a confirmation carries exactly one)")
+		return
+	}
+	for i, s := range slots {
+		switch {
+		case !s.Fin.After(s.Debut):
+			c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" does not end after it starts")
+			return
+		case s.Debut.Before(c.now):
+			c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" is in the past")
+			return
+		}
+		for _, o := range slots[:i] {
+			if s.Debut.Before(o.Fin) && o.Debut.Before(s.Fin) {
+				c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" repeats or overlaps "+slotText(o))
+				return
+			}
+		}
+	}
+}
+
+func (c *checker) depot(x *Depot) {
+	c.accessIDs(x.ReferencePrestationPrise, x.ReferencePrise)
+	c.notFuture(FieldDateIncidClientFinal, x.DateIncidClientFinal)
+	f := FilingOf(x, "", "")
+	if f.NeedsHomeIntervention() {
+		why := "an intervention at the customer's is needed"
+		c.require(FieldNomClient, x.NomClient, why)
+		c.require(FieldContactClient1, x.ContactClient1, why)
+		if x.IdRdv == "" && len(x.PropalRdv) == 0 && !c.reported(FieldIdRdv) {
+			c.require(FieldPropalRdv, "", why+": IdRdv or PropalRdv")
+		}
+	}
+	if x.IdRdv != "" && len(x.PropalRdv) > 0 && !c.reported(FieldPropalRdv) {
+		c.add(FieldPropalRdv, codes.ReturnCodeUnexpected, "IdRdv and PropalRdv are mutually exclusive")
+	}
+	c.slots(FieldPropalRdv, x.PropalRdv, false)
+	// The protocol-neutral rules of package ticket, as a last net: report
+	// what they refuse if the checks above did not already.
+	if len(c.found) == 0 && len(c.bad) == 0 {
+		if field, code, reason := ticket.CheckFiling(f); code != 0 {
+			name := c.layout.Name(Field(field))
+			c.found = append(c.found, newFinding(c.line, name, code, reason))
+		}
+	}
+}
+
+// ack checks an AR or ARDOMMAGE line: OK lines carry the OI's id and date
+// and code 0; KO lines a non-zero code and a reason, and no id or date.
+func (c *checker) ack(st Statut, oiID string, oiField Field, date time.Time, code codes.ReturnCode, motif string) {
+	switch st {
+	case StatutOK:
+		c.require(oiField, oiID, "an AR OK gives the OI's reference")
+		if date.IsZero() {
+			c.require(FieldDatePriseEnCompte, "", "an AR OK gives the date")
+		}
+		if code != codes.ReturnCodeOK && !c.reported(FieldCodeRetour) {
+			c.add(FieldCodeRetour, codes.ReturnCodeUnexpected, "an AR OK has code 0")
+		}
+	case StatutKO:
+		if oiID != "" {
+			c.add(oiField, codes.ReturnCodeUnexpected, "an AR KO gives no OI reference")
+		}
+		if !date.IsZero() {
+			c.add(FieldDatePriseEnCompte, codes.ReturnCodeUnexpected, "an AR KO gives no date")
+		}
+		if code == codes.ReturnCodeOK && !c.reported(FieldCodeRetour) {
+			c.add(FieldCodeRetour, codes.ReturnCodeUnexpected, "an AR KO has a non-zero code")
+		}
+		c.require(FieldMotifRefus, motif, "an AR KO gives the reason")
+	}
+}
+
+func (c *checker) cloture(x *Cloture) {
+	c.accessIDs(x.ReferencePrestationPrise, x.ReferencePrise)
+	if c.reported(FieldCodeCloture) || x.CodeCloture == "" || !x.CodeCloture.Valid() {
+		return
+	}
+	switch {
+	case x.CodeCloture.Restored():
+		c.require(FieldLocalisationDefaut, string(x.LocalisationDefaut), "a RETxx closure gives the localisation")
+	case x.LocalisationDefaut != "" && !c.reported(FieldLocalisationDefaut):
+		c.add(FieldLocalisationDefaut, codes.ReturnCodeUnexpected, "only a RETxx closure gives a localisation")
+	}
+	c.notFutureTime(FieldDateCloture, x.DateCloture)
+}
+
+func (c *checker) notFutureTime(f Field, t time.Time) {
+	if !t.IsZero() && t.After(c.now) && !c.reported(f) {
+		c.add(f, codes.ReturnCodeUnexpected, formatClock(t, LayoutTimestamp)+" is in the future")
+	}
+}
+
+func (c *checker) info(x *Info, sender codes.Role) {
+	e := x.Emetteur
+	if sender != "" && e.Valid() && e != sender && !c.reported(FieldEmetteur) {
+		c.add(FieldEmetteur, codes.ReturnCodeUnexpected, "the file comes from the "+string(sender))
+	}
+	t := x.TypeMessage
+	if t.Valid() && e.Valid() && !t.SentBy(e) && !c.reported(FieldTypeMessage) {
+		c.add(FieldTypeMessage, codes.ReturnCodeUnexpected, string(t)+" is not sent by the "+string(e))
+	}
+	if x.EtatResolution != "" && e == codes.RoleOC && !c.reported(FieldEtatResolution) {
+		c.add(FieldEtatResolution, codes.ReturnCodeUnexpected, "only the OI gives the resolution sub-state")
+	}
+	switch t {
+	case codes.TypeMessagePropositionRdv:
+		if len(x.PropalRdv) == 0 {
+			c.require(FieldPropalRdv, "", "a PROPOSITION RDV carries 1 to 3 slots")
+		}
+		c.slots(FieldPropalRdv, x.PropalRdv, false)
+	case codes.TypeMessageConfirmationRdv:
+		if len(x.PropalRdv) == 0 {
+			c.require(FieldPropalRdv, "", "a CONFIRMATION RDV carries the slot")
+		}
+		c.slots(FieldPropalRdv, x.PropalRdv, true)
+	default:
+		c.slots(FieldPropalRdv, x.PropalRdv, false)
+	}
+	if t.NeedsText() {
+		c.require(FieldCommentaire, x.Commentaire, string(t)+" carries a text")
+	}
+}
+
+func (c *checker) travaux(x *Travaux, v *Validator) {
+	if !x.DateDebut.IsZero() && !x.DateFin.IsZero() && !x.DateFin.After(x.DateDebut) && !c.reported(FieldDateFin) {
+		c.add(FieldDateFin, codes.ReturnCodeUnexpected, "DateFin is not after DateDebut")
+	}
+	if x.InterventionRequiseOC == Oui {
+		c.require(FieldContactOI, x.ContactOI, "InterventionRequiseOC is OUI")
+	}
+	if x.NatureIntervention == NatureInterventionAUTR {
+		c.require(FieldCommentaire, x.Commentaire, "NatureIntervention is AUTR")
+	}
+	if x.ReferenceTravaux == "" || !x.Etat.Valid() || c.reported(FieldEtat) {
+		return
+	}
+	if v.travaux == nil {
+		v.travaux = make(map[string]EtatTravaux)
+	}
+	prev := v.travaux[x.ReferenceTravaux]
+	if !x.Etat.Follows(prev) {
+		c.add(FieldEtat, codes.ReturnCodeUnexpected, string(x.Etat)+" cannot follow "+string(prev)+
+			" for works "+quoteValue(x.ReferenceTravaux))
+		return
+	}
+	v.travaux[x.ReferenceTravaux] = x.Etat
+}

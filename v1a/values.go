@@ -1,0 +1,279 @@
+package v1a
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/opensav/savsdk/ticket"
+)
+
+// Wire formats of V1A.md, "CSV format"; times are Europe/Paris wall-clock.
+const (
+	LayoutDate      = "20060102"       // AAAAMMJJ
+	LayoutTimestamp = "20060102150405" // AAAAMMJJHHMMSS
+	LayoutMinute    = "200601021504"   // AAAAMMJJHHMM
+)
+
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func atoiDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// ymd checks and returns a calendar date.
+func ymd(y, m, d int) (ticket.Date, bool) {
+	if y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+		return ticket.Date{}, false
+	}
+	return ticket.Date{Year: y, Month: time.Month(m), Day: d}, true
+}
+
+// parseDate reads AAAAMMJJ; spreadsheet reports JJ/MM/AAAA (also J/M/AAAA)
+// are read too, with spreadsheet set.
+func parseDate(s string) (d ticket.Date, spreadsheet, ok bool) {
+	if len(s) == 8 && digits(s) {
+		d, ok = ymd(atoiDigits(s[:4]), atoiDigits(s[4:6]), atoiDigits(s[6:]))
+		return d, false, ok
+	}
+	d, ok = parseSlashDate(s)
+	return d, ok, ok
+}
+
+func parseSlashDate(s string) (ticket.Date, bool) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 || len(parts[0]) < 1 || len(parts[0]) > 2 || len(parts[1]) < 1 || len(parts[1]) > 2 ||
+		len(parts[2]) != 4 || !digits(parts[0]) || !digits(parts[1]) || !digits(parts[2]) {
+		return ticket.Date{}, false
+	}
+	return ymd(atoiDigits(parts[2]), atoiDigits(parts[1]), atoiDigits(parts[0]))
+}
+
+func formatDate(d ticket.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	b := make([]byte, 0, 8)
+	b = appendN(b, d.Year, 4)
+	b = appendN(b, int(d.Month), 2)
+	return string(appendN(b, d.Day, 2))
+}
+
+func appendN(b []byte, n, width int) []byte {
+	var tmp [8]byte
+	i := len(tmp)
+	for w := 0; w < width || n > 0; w++ {
+		i--
+		tmp[i] = byte('0' + n%10)
+		n /= 10
+		if i == 0 {
+			break
+		}
+	}
+	return append(b, tmp[i:]...)
+}
+
+// parseClock reads a date and time of the given number of digits (12:
+// AAAAMMJJHHMM, 14: AAAAMMJJHHMMSS) in Europe/Paris; with spreadsheet set, it
+// also read "JJ/MM/AAAA HH:MM[:SS]".
+func parseClock(s string, n int) (t time.Time, spreadsheet, ok bool) {
+	if len(s) == n && digits(s) {
+		t, ok = clock(s[:8], s[8:10], s[10:12], secPart(s, n))
+		return t, false, ok
+	}
+	date, rest, found := strings.Cut(s, " ")
+	if !found {
+		return time.Time{}, false, false
+	}
+	d, okd := parseSlashDate(date)
+	hms := strings.Split(strings.TrimSpace(rest), ":")
+	if !okd || len(hms) < 2 || len(hms) > 3 {
+		return time.Time{}, false, false
+	}
+	for _, p := range hms {
+		if len(p) != 2 || !digits(p) {
+			return time.Time{}, false, false
+		}
+	}
+	sec := 0
+	if len(hms) == 3 {
+		sec = atoiDigits(hms[2])
+	}
+	h, m := atoiDigits(hms[0]), atoiDigits(hms[1])
+	if h > 23 || m > 59 || sec > 59 {
+		return time.Time{}, false, false
+	}
+	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, ticket.Paris), true, true
+}
+
+func secPart(s string, n int) string {
+	if n == 14 {
+		return s[12:14]
+	}
+	return "00"
+}
+
+func clock(date, hh, mm, ss string) (time.Time, bool) {
+	d, ok := ymd(atoiDigits(date[:4]), atoiDigits(date[4:6]), atoiDigits(date[6:8]))
+	h, m, sec := atoiDigits(hh), atoiDigits(mm), atoiDigits(ss)
+	if !ok || h > 23 || m > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, ticket.Paris), true
+}
+
+func formatClock(t time.Time, layout string) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(ticket.Paris).Format(layout)
+}
+
+// parseSlots reads PropalRdv: slots AAAAMMJJHHMM-HHMM separated by '|'. It
+// returns the slots and the first bad item.
+func parseSlots(s string) ([]ticket.Slot, string, bool) {
+	items := strings.Split(s, "|")
+	slots := make([]ticket.Slot, 0, len(items))
+	for _, it := range items {
+		it = strings.TrimSpace(it)
+		day, end, found := strings.Cut(it, "-")
+		if !found || len(day) != 12 || len(end) != 4 || !digits(day) || !digits(end) {
+			return nil, it, false
+		}
+		start, ok := clock(day[:8], day[8:10], day[10:12], "00")
+		if !ok {
+			return nil, it, false
+		}
+		fin, ok := clock(day[:8], end[:2], end[2:], "00")
+		if !ok {
+			if end == "2400" {
+				fin = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, ticket.Paris)
+			} else {
+				return nil, it, false
+			}
+		}
+		slots = append(slots, ticket.Slot{Debut: start, Fin: fin})
+	}
+	return slots, "", true
+}
+
+func formatSlots(slots []ticket.Slot) (string, bool) {
+	var b strings.Builder
+	for i, sl := range slots {
+		if i > 0 {
+			b.WriteByte('|')
+		}
+		t, ok := slotWire(sl)
+		if !ok {
+			return "", false
+		}
+		b.WriteString(t)
+	}
+	return b.String(), true
+}
+
+// slotWire writes one slot; a slot must end on the day it starts (or at the
+// midnight that ends it, written 2400) and be whole minutes.
+func slotWire(sl ticket.Slot) (string, bool) {
+	d := sl.Debut.In(ticket.Paris)
+	f := sl.Fin.In(ticket.Paris)
+	if d.Second() != 0 || d.Nanosecond() != 0 || f.Second() != 0 || f.Nanosecond() != 0 {
+		return "", false
+	}
+	end := f.Format("1504")
+	y, m, dd := d.Date()
+	if fy, fm, fd := f.Date(); fy != y || fm != m || fd != dd {
+		if !f.Equal(time.Date(y, m, dd+1, 0, 0, 0, 0, ticket.Paris)) {
+			return "", false
+		}
+		end = "2400"
+	}
+	return d.Format(LayoutMinute) + "-" + end, true
+}
+
+// slotText is a slot as a string for messages.
+func slotText(sl ticket.Slot) string {
+	if t, ok := slotWire(sl); ok {
+		return t
+	}
+	return formatClock(sl.Debut, LayoutTimestamp) + "-" + formatClock(sl.Fin, LayoutTimestamp)
+}
+
+// stripPhone removes the separators partners put in phone numbers: spaces,
+// dots, dashes, slashes, parentheses and no-break spaces.
+func stripPhone(s string) string {
+	if digits(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch r {
+		case ' ', '.', '-', '/', '\t', '(', ')', '\u00a0', '\u202f':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// repairPhone undoes what a spreadsheet does to a phone number it took for a
+// number: nine digits starting 1–9 lost their leading 0; eleven digits
+// starting 33 lost their +. It returns the repaired value and whether it
+// changed.
+func repairPhone(s string) (string, bool) {
+	if !digits(s) {
+		return s, false
+	}
+	switch {
+	case len(s) == 9 && s[0] != '0':
+		return "0" + s, true
+	case len(s) == 11 && strings.HasPrefix(s, "33") && s[2] != '0':
+		return "+" + s, true
+	}
+	return s, false
+}
+
+// validPhone reports a French number as the protocol writes it: 0 and nine
+// digits, or +33 and nine digits, the first not 0.
+func validPhone(s string) bool {
+	var rest string
+	switch {
+	case strings.HasPrefix(s, "+33"):
+		rest = s[3:]
+	case strings.HasPrefix(s, "0"):
+		rest = s[1:]
+	default:
+		return false
+	}
+	return len(rest) == 9 && rest[0] != '0' && digits(rest)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// quoteValue quotes a value for a finding's message, shortened when long.
+func quoteValue(s string) string {
+	const max = 60
+	if n := len([]rune(s)); n > max {
+		s = string([]rune(s)[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
