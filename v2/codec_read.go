@@ -1,0 +1,415 @@
+package v2
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/html/charset"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/internal/soap"
+)
+
+// NewXMLDecoder returns an [xml.Decoder] for r that reads any encoding the
+// document declares (charset.NewReaderLabel: UTF-8, ISO-8859-1,
+// Windows-1252, …). It is the decoder every reader of this package uses.
+func NewXMLDecoder(r io.Reader) *xml.Decoder {
+	d := xml.NewDecoder(r)
+	d.CharsetReader = charset.NewReaderLabel
+	return d
+}
+
+type binding struct{ prefix, uri string }
+
+// reader walks one element tree with an [xml.Decoder]. It tracks the
+// namespace bindings in scope (to resolve xsi:type values by URI), the depth
+// and, when asked, the line of every element by path.
+type reader struct {
+	d     *xml.Decoder
+	p     *Profile
+	scope []binding
+	marks []int
+	depth int
+	pos   map[string]int // path → line, nil unless recording
+	path  []string
+}
+
+func newReader(d *xml.Decoder, p *Profile) *reader {
+	return &reader{d: d, p: p.orDefault()}
+}
+
+func (r *reader) line() int {
+	l, _ := r.d.InputPos()
+	return l
+}
+
+// enter records an element the reader is about to read.
+func (r *reader) enter(t xml.StartElement) error {
+	r.marks = append(r.marks, len(r.scope))
+	for _, a := range t.Attr {
+		switch {
+		case a.Name.Space == "xmlns":
+			r.scope = append(r.scope, binding{a.Name.Local, a.Value})
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			r.scope = append(r.scope, binding{"", a.Value})
+		}
+	}
+	r.depth++
+	if r.pos != nil {
+		r.path = append(r.path, t.Name.Local)
+		k := strings.Join(r.path, "/")
+		if _, seen := r.pos[k]; !seen {
+			r.pos[k] = r.line()
+		}
+	}
+	if r.depth > r.p.MaxDepth {
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrTooDeep, "more than %d levels", r.p.MaxDepth)
+	}
+	return nil
+}
+
+// leave undoes enter once the element's end was read.
+func (r *reader) leave() {
+	n := len(r.marks) - 1
+	r.scope = r.scope[:r.marks[n]]
+	r.marks = r.marks[:n]
+	r.depth--
+	if r.pos != nil && len(r.path) > 0 {
+		r.path = r.path[:len(r.path)-1]
+	}
+}
+
+func (r *reader) resolve(prefix string) (string, bool) {
+	for i := len(r.scope) - 1; i >= 0; i-- {
+		if r.scope[i].prefix == prefix {
+			return r.scope[i].uri, true
+		}
+	}
+	switch prefix {
+	case "xml":
+		return "http://www.w3.org/XML/1998/namespace", true
+	case "":
+		return "", true
+	}
+	return "", false
+}
+
+// qname resolves a QName attribute value (xsi:type) by the bindings in
+// scope.
+func (r *reader) qname(v string) xml.Name {
+	v = strings.TrimSpace(v)
+	prefix, local, ok := strings.Cut(v, ":")
+	if !ok {
+		local, prefix = prefix, ""
+	}
+	uri, _ := r.resolve(prefix)
+	return xml.Name{Space: uri, Local: local}
+}
+
+func (r *reader) errorf(t xml.StartElement, code codes.ReturnCode, sentinel error, format string, args ...any) error {
+	err := sentinel
+	if format != "" {
+		err = fmt.Errorf("%w: "+format, append([]any{sentinel}, args...)...)
+	}
+	return &DecodeError{Line: r.line(), Element: t.Name.Local, Code: code, Err: err}
+}
+
+// syntax turns a decoder error into a DecodeError.
+func (r *reader) syntax(err error) error {
+	var de *DecodeError
+	if errors.As(err, &de) {
+		return err
+	}
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	line := r.line()
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		line = se.Line
+	}
+	return &DecodeError{Line: line, Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %w", ErrSyntax, err)}
+}
+
+// children calls f for each child element of the element being read, until
+// that element's end; f must consume the child up to its end. Character data
+// between children is ignored.
+func (r *reader) children(f func(t xml.StartElement) error) error {
+	for {
+		tok, err := r.d.Token()
+		if err != nil {
+			return r.syntax(err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if err := r.enter(t); err != nil {
+				return err
+			}
+			if err := f(t); err != nil {
+				return err
+			}
+			r.leave()
+		case xml.EndElement:
+			return nil
+		case xml.Directive:
+			return &DecodeError{Line: r.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
+		}
+	}
+}
+
+// skip consumes the rest of the current element.
+func (r *reader) skip() error {
+	return r.children(func(xml.StartElement) error { return r.skip() })
+}
+
+// text returns the character data of the current element up to its end;
+// child elements are skipped.
+func (r *reader) text() (string, error) {
+	var s string
+	var buf []byte
+	n := 0
+	for {
+		tok, err := r.d.Token()
+		if err != nil {
+			return "", r.syntax(err)
+		}
+		switch t := tok.(type) {
+		case xml.CharData:
+			// The token's bytes are only valid until the next Token call.
+			switch n {
+			case 0:
+				s = string(t)
+			case 1:
+				buf = append(append(buf, s...), t...)
+			default:
+				buf = append(buf, t...)
+			}
+			n++
+		case xml.StartElement:
+			if err := r.enter(t); err != nil {
+				return "", err
+			}
+			if err := r.skip(); err != nil {
+				return "", err
+			}
+			r.leave()
+		case xml.EndElement:
+			if n > 1 {
+				return string(buf), nil
+			}
+			return s, nil
+		case xml.Directive:
+			return "", &DecodeError{Line: r.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
+		}
+	}
+}
+
+func isNil(t xml.StartElement) bool {
+	for _, a := range t.Attr {
+		if a.Name.Local == "nil" && a.Name.Space == NamespaceXSI {
+			v := strings.TrimSpace(a.Value)
+			return v == "true" || v == "1"
+		}
+	}
+	return false
+}
+
+func xsiType(t xml.StartElement) (string, bool) {
+	for _, a := range t.Attr {
+		if a.Name.Local == "type" && a.Name.Space == NamespaceXSI {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// field reads element t into f with read, honouring xsi:nil.
+func field[T any](r *reader, t xml.StartElement, f *Field[T], nillable bool, read func(*reader, xml.StartElement, *T) error) error {
+	if isNil(t) {
+		if !nillable {
+			return r.errorf(t, codes.ReturnCodeBadFormat, ErrNotNillable, "")
+		}
+		if err := r.skip(); err != nil {
+			return err
+		}
+		*f = Field[T]{Presence: Nil}
+		return nil
+	}
+	var v T
+	if err := read(r, t, &v); err != nil {
+		return err
+	}
+	*f = Field[T]{Presence: Present, Value: v}
+	return nil
+}
+
+// item appends one array item (nillable) read with read.
+func item[T any](r *reader, t xml.StartElement, items *[]Field[T], read func(*reader, xml.StartElement, *T) error) error {
+	var f Field[T]
+	if err := field(r, t, &f, true, read); err != nil {
+		return err
+	}
+	*items = append(*items, f)
+	return nil
+}
+
+func readString(r *reader, _ xml.StartElement, v *string) error {
+	s, err := r.text()
+	*v = s
+	return err
+}
+
+func readBool(r *reader, t xml.StartElement, v *bool) error {
+	s, err := r.text()
+	if err != nil {
+		return err
+	}
+	switch strings.TrimSpace(s) {
+	case "true", "1":
+		*v = true
+	case "false", "0":
+		*v = false
+	default:
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not a boolean", s)
+	}
+	return nil
+}
+
+func readInt64(r *reader, t xml.StartElement, v *int64) error {
+	s, err := r.text()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 64)
+	if err != nil {
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an integer", s)
+	}
+	*v = n
+	return nil
+}
+
+func readUint32(r *reader, t xml.StartElement, v *uint32) error {
+	s, err := r.text()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
+	if err != nil {
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an unsignedInt", s)
+	}
+	*v = uint32(n)
+	return nil
+}
+
+func readInt32(r *reader, t xml.StartElement, v *int32) error {
+	s, err := r.text()
+	if err != nil {
+		return err
+	}
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
+	if err != nil {
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an int", s)
+	}
+	*v = int32(n)
+	return nil
+}
+
+func readTime(r *reader, t xml.StartElement, v *time.Time) error {
+	s, err := r.text()
+	if err != nil {
+		return err
+	}
+	tm, err := ParseDateTime(s, r.p.Location)
+	if err != nil {
+		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an xs:dateTime", s)
+	}
+	*v = tm
+	return nil
+}
+
+// ParseDateTime reads an xs:dateTime. A value without an offset is a wall
+// clock time in loc (Europe/Paris when nil).
+func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if loc == nil {
+		loc = defaultProfile.Location
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
+}
+
+// FormatDateTime writes an xs:dateTime with its offset ("Z" for UTC) and
+// only the fractional digits needed.
+func FormatDateTime(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+func readEnum[T ~string](r *reader, _ xml.StartElement, v *T) error {
+	s, err := r.text()
+	*v = T(trimEnum(s))
+	return err
+}
+
+// readEnumField reads a substitution-group member or head: not nillable.
+func readEnumField[T ~string](r *reader, t xml.StartElement, f *Field[T]) error {
+	return field(r, t, f, false, readEnum[T])
+}
+
+func readStrings(r *reader, _ xml.StartElement, v *[]Field[string]) error {
+	*v = []Field[string]{}
+	return r.children(func(t xml.StartElement) error {
+		if t.Name.Space == NamespaceCO && t.Name.Local == "item" {
+			return item(r, t, v, readString)
+		}
+		return r.skip()
+	})
+}
+
+// withScope returns t with every binding in scope that t does not declare
+// itself added as an xmlns attribute, so a capture of t is standalone.
+func (r *reader) withScope(t xml.StartElement) xml.StartElement {
+	own := r.marks[len(r.marks)-1]
+	seen := map[string]bool{}
+	for _, b := range r.scope[own:] {
+		seen[b.prefix] = true
+	}
+	attrs := append([]xml.Attr(nil), t.Attr...)
+	for i := own - 1; i >= 0; i-- {
+		b := r.scope[i]
+		if seen[b.prefix] {
+			continue
+		}
+		seen[b.prefix] = true
+		if b.prefix == "" {
+			attrs = append(attrs, xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: b.uri})
+		} else {
+			attrs = append(attrs, xml.Attr{Name: xml.Name{Space: "xmlns", Local: b.prefix}, Value: b.uri})
+		}
+	}
+	t.Attr = attrs
+	return t
+}
+
+// readRaw captures the child elements of the current element as a
+// standalone fragment.
+func readRaw(r *reader, _ xml.StartElement, v *RawXML) error {
+	var buf bytes.Buffer
+	err := r.children(func(t xml.StartElement) error {
+		b, err := soap.CaptureElement(r.d, r.withScope(t))
+		if err != nil {
+			return r.syntax(err)
+		}
+		buf.Write(b)
+		return nil
+	})
+	*v = RawXML(buf.Bytes())
+	return err
+}
