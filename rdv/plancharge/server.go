@@ -1,0 +1,222 @@
+package plancharge
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/internal/rdvwire"
+)
+
+// DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes is zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Server is the OI side of the Plan de charge SAV web service, an
+// http.Handler to mount on the embedder's mux. POST requests are SOAP 1.1
+// calls of the four operations; GET with a wsdl query ("?wsdl") returns the
+// service description ([WSDL]) with its address set to the request's URL.
+//
+// The server reads the EnteteType header (fault 1 without it) and checks it
+// with CheckHeader, checks the request against the contract (faults 1, 2, 3,
+// 13), hands it to the Planning with SirenOC set to the caller, and answers
+// with the header echoed and horodatageReponse set. A refusal is an
+// rdvErreur fault (HTTP 500, faultcode Client for the caller's errors,
+// Server otherwise). Fill the fields before serving; a Server is safe for
+// concurrent use by many requests.
+type Server struct {
+	// Planning is the OI's planning; required.
+	Planning Planning
+	// CheckHeader accepts or refuses a request's header, returning a
+	// *Fault (other errors are answered 12 ERREUR AUTHENTIFICATION). Nil
+	// means CheckSIRENs: any versionWS and any pair of nine-digit SIRENs.
+	CheckHeader func(ctx context.Context, h Entete) error
+	// MaxBodyBytes caps the request body; zero means DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Now is the clock of horodatageReponse; nil means time.Now.
+	Now func() time.Time
+	// Logger receives the errors a Planning returns that are not faults
+	// (answered 10 ERREUR SI INTERNE); nil logs nothing.
+	Logger *slog.Logger
+}
+
+var _ http.Handler = (*Server)(nil)
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		if _, ok := r.URL.Query()["wsdl"]; ok {
+			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+			if r.Method == http.MethodGet {
+				_, _ = io.WriteString(w, wsdlFor(endpoint(r)))
+			}
+			return
+		}
+		http.Error(w, "POST SOAP 1.1 requests here; GET ?wsdl for the service description", http.StatusNotFound)
+		return
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	max := s.MaxBodyBytes
+	if max <= 0 {
+		max = DefaultMaxBodyBytes
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			s.fault(w, http.StatusRequestEntityTooLarge,
+				Faultf(codes.ReturnCodeBadFormat, "Envelope", "request larger than %d bytes", max))
+			return
+		}
+		s.fault(w, http.StatusBadRequest, Faultf(codes.ReturnCodeBadFormat, "Envelope", "unreadable body"))
+		return
+	}
+	var buf bytes.Buffer
+	if f := s.serve(r.Context(), body, &buf); f != nil {
+		s.fault(w, http.StatusInternalServerError, f)
+		return
+	}
+	w.Header().Set("Content-Type", rdvwire.ContentType)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// serve handles one request envelope and writes the response envelope to
+// out, or returns the fault to answer.
+func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fault {
+	q, err := decodeRequest(body)
+	if err != nil {
+		var ve *DateTimeError
+		if errors.As(err, &ve) {
+			return Faultf(codes.ReturnCodeBadFormat, "xs:dateTime", "%q", ve.Value)
+		}
+		return Faultf(codes.ReturnCodeBadInterface, "", "%v", err)
+	}
+	if q.entete == nil {
+		return Faultf(codes.ReturnCodeMissing, elemEntete, "")
+	}
+	h := *q.entete
+	if err := s.checkHeader(ctx, h); err != nil {
+		if f, ok := errors.AsType[*Fault](err); ok {
+			return f
+		}
+		return Faultf(codes.ReturnCodeAuthentication, "", "")
+	}
+	reply := h
+	reply.HorodatageReponse = s.now()
+	if reply.HorodatageRequete.IsZero() {
+		reply.HorodatageRequete = reply.HorodatageReponse // keep the answer's header valid
+	}
+	rh := wireEntete(reply)
+	switch q.op {
+	case OpRechercheCreneauxLibres:
+		q.search.SirenOC = h.SirenOC
+		if err := q.search.Check(); err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		cs, err := s.Planning.Search(ctx, *q.search)
+		if err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		err = rdvwire.Encode(out, rh, wireSearchReponse(cs))
+		return s.encoded(ctx, q.op, err)
+	case OpReservationCreneau:
+		q.book.SirenOC = h.SirenOC
+		if err := q.book.Check(); err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		id, err := s.Planning.Book(ctx, *q.book)
+		if err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		err = rdvwire.Encode(out, rh, &xBookReponse{XMLName: tns(elemBookReponse), IdRendezvous: id})
+		return s.encoded(ctx, q.op, err)
+	case OpConsultationRdv:
+		q.consult.SirenOC = h.SirenOC
+		if err := q.consult.Check(); err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		rv, err := s.Planning.Consult(ctx, *q.consult)
+		if err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		err = rdvwire.Encode(out, rh, wireConsultReponse(rv))
+		return s.encoded(ctx, q.op, err)
+	case OpReportRDV:
+		q.report.SirenOC = h.SirenOC
+		if err := q.report.Check(); err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		if _, err := s.Planning.Report(ctx, *q.report); err != nil {
+			return s.asFault(ctx, q.op, err)
+		}
+		err := rdvwire.Encode(out, rh, &xReportReponse{XMLName: tns(elemReportReponse)})
+		return s.encoded(ctx, q.op, err)
+	}
+	return Faultf(codes.ReturnCodeBadInterface, "", "no operation in the Body")
+}
+
+func (s *Server) encoded(ctx context.Context, op Operation, err error) *Fault {
+	if err != nil {
+		return s.asFault(ctx, op, err)
+	}
+	return nil
+}
+
+func (s *Server) asFault(ctx context.Context, op Operation, err error) *Fault {
+	f, internal := asFault(err)
+	if internal && s.Logger != nil {
+		s.Logger.ErrorContext(ctx, "plancharge: planning failed", "operation", op.String(), "error", err)
+	}
+	return f
+}
+
+func (s *Server) checkHeader(ctx context.Context, h Entete) error {
+	if s.CheckHeader != nil {
+		return s.CheckHeader(ctx, h)
+	}
+	if f := CheckSIRENs(h); f != nil {
+		return f
+	}
+	return nil
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) fault(w http.ResponseWriter, status int, f *Fault) {
+	code := "Server"
+	if f.ClientFault() {
+		code = "Client"
+	}
+	var buf bytes.Buffer
+	_ = rdvwire.EncodeFault(&buf, &rdvwire.Fault{Code: code, String: f.Text(),
+		Info: &rdvwire.InfoErreur{CodeErreur: int(f.Code), MessageErreur: f.Text()}})
+	w.Header().Set("Content-Type", rdvwire.ContentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// endpoint returns the URL the request reached, for the WSDL's address.
+func endpoint(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	host := r.Host
+	if host == "" {
+		host = "localhost"
+	}
+	return scheme + "://" + host + r.URL.Path
+}

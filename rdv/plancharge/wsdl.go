@@ -1,0 +1,28 @@
+package plancharge
+
+import (
+	_ "embed"
+	"encoding/xml"
+	"strings"
+)
+
+// wsdlText is the project's own description of the published contract.
+//
+//go:embed plancharge.wsdl
+var wsdlText string
+
+// wsdlAddress is the soap:address of the embedded text, replaced when served.
+const wsdlAddress = "http://localhost:8080/plancharge"
+
+// WSDL returns the service description the [Server] serves at "?wsdl", with
+// its soap:address set to address (the embedded default when empty).
+func WSDL(address string) string { return wsdlFor(address) }
+
+func wsdlFor(address string) string {
+	if address == "" {
+		return wsdlText
+	}
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(address))
+	return strings.Replace(wsdlText, `location="`+wsdlAddress+`"`, `location="`+b.String()+`"`, 1)
+}
