@@ -58,8 +58,19 @@ func (l MailLimits) withDefaults() MailLimits {
 // CSV media type (text/csv, application/csv, text/comma-separated-values,
 // application/vnd.ms-excel). The zero MailParser is ready to use; it is safe
 // for concurrent use.
+//
+// Parse stops at the attachment's bytes; [MailParser.ReadMail] and
+// [MailParser.Decode] go on to the file's records with a [Reader] set from
+// the CSV fields below.
 type MailParser struct {
 	Limits MailLimits
+
+	// Naming reads file names and subjects; nil means DefaultNaming().
+	Naming *Naming
+	// Layouts, Aliases and Strict set the [Reader] of the attachment.
+	Layouts []*Layout
+	Aliases *Aliases
+	Strict  bool
 }
 
 // ParseMail parses one message with a zero [MailParser].
