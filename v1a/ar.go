@@ -184,7 +184,7 @@ func Motif(errs []Finding) (codes.ReturnCode, string) {
 	}
 	parts := make([]string, len(errs))
 	for i, f := range errs {
-		parts[i] = strings.ReplaceAll(f.Message, "|", "/")
+		parts[i] = f.Message
 	}
 	return errs[0].Code, strings.Join(parts, " | ")
 }

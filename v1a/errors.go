@@ -51,10 +51,11 @@ type ParseError struct {
 }
 
 func (e *ParseError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "v1a: ")
 	if e.StartLine != e.Line {
-		return fmt.Sprintf("v1a: record on line %d; line %d: %v", e.StartLine, e.Line, e.Err)
+		return fmt.Sprintf("v1a: record on line %d; line %d: %s", e.StartLine, e.Line, msg)
 	}
-	return fmt.Sprintf("v1a: line %d: %v", e.Line, e.Err)
+	return fmt.Sprintf("v1a: line %d: %s", e.Line, msg)
 }
 
 // Unwrap returns the cause, which wraps [ErrSyntax] (or is an I/O error).
@@ -66,6 +67,9 @@ type HeaderError struct {
 }
 
 func (e *HeaderError) Error() string {
+	if len(e.Header) == 0 {
+		return "v1a: line 1: no header line (empty file)"
+	}
 	h := strings.Join(e.Header, ";")
 	if len(h) > 120 {
 		h = h[:120] + "…"

@@ -432,13 +432,6 @@ func (c *checker) cloture(x *Cloture) {
 	case x.LocalisationDefaut != "" && !c.reported(FieldLocalisationDefaut):
 		c.add(FieldLocalisationDefaut, codes.ReturnCodeUnexpected, "only a RETxx closure gives a localisation")
 	}
-	c.notFutureTime(FieldDateCloture, x.DateCloture)
-}
-
-func (c *checker) notFutureTime(f Field, t time.Time) {
-	if !t.IsZero() && t.After(c.now) && !c.reported(f) {
-		c.add(f, codes.ReturnCodeUnexpected, formatClock(t, LayoutTimestamp)+" is in the future")
-	}
 }
 
 func (c *checker) info(x *Info, sender codes.Role) {
