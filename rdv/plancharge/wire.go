@@ -37,7 +37,10 @@ func (d dateTime) MarshalText() ([]byte, error) {
 	if d.IsZero() {
 		return nil, nil
 	}
-	return []byte(d.Format(time.RFC3339)), nil
+	if y := d.Year(); y < 1 || y > 9999 {
+		return nil, fmt.Errorf("plancharge: year %d cannot be written as an xs:dateTime", y)
+	}
+	return []byte(d.Format(time.RFC3339Nano)), nil
 }
 
 func (d *dateTime) UnmarshalText(b []byte) error {
