@@ -2,6 +2,7 @@ package v1a
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
@@ -149,14 +150,20 @@ func (c *Composer) Compose(w io.Writer, m *Message) error {
 	return bw.Flush()
 }
 
+// composeBytes returns the composed message.
+func (c *Composer) composeBytes(m *Message) ([]byte, error) {
+	var b bytes.Buffer
+	if err := c.Compose(&b, m); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
 // Bytes returns the message composed by a zero [Composer]; like
 // [Composer.Compose] it sets m.MessageID and m.Date when they are empty.
 func (m *Message) Bytes() ([]byte, error) {
-	var b strings.Builder
-	if err := ComposeMail(&b, m); err != nil {
-		return nil, err
-	}
-	return []byte(b.String()), nil
+	var c Composer
+	return c.composeBytes(m)
 }
 
 // Recipients returns the bare addresses of m.To, the SMTP envelope
