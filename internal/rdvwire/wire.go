@@ -115,7 +115,7 @@ func entries(d *xml.Decoder, fn Entry) error {
 			} else {
 				err = fn(d, t)
 			}
-			if err != nil {
+			if err := syntax(d, t, err); err != nil {
 				return err
 			}
 		}
@@ -142,9 +142,18 @@ func decodeBody(d *xml.Decoder, body Entry) error {
 			if body == nil {
 				return d.Skip()
 			}
-			return body(d, t)
+			return syntax(d, t, body(d, t))
 		}
 	}
+}
+
+// syntax wraps an XML syntax error met while reading entry start into a
+// *SyntaxError with the offset; other errors are the entry decoder's own.
+func syntax(d *xml.Decoder, start xml.StartElement, err error) error {
+	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {
+		return &SyntaxError{Offset: d.InputOffset(), Msg: "reading " + start.Name.Local, Err: err}
+	}
+	return err
 }
 
 func nextStart(d *xml.Decoder) (xml.StartElement, error) {
