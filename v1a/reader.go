@@ -1,7 +1,7 @@
 package v1a
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"unicode/utf8"
@@ -133,22 +133,25 @@ func (r *Reader) open() error {
 	if max <= 0 {
 		max = DefaultMaxRecordBytes
 	}
-	br := bufio.NewReaderSize(r.src, sniffLimit)
-	head, perr := br.Peek(sniffLimit)
-	atEOF := perr != nil
-	if perr != nil && !errors.Is(perr, io.EOF) && !errors.Is(perr, bufio.ErrBufferFull) {
-		return &ParseError{StartLine: 1, Line: 1, Err: perr}
+	head := make([]byte, sniffLimit)
+	n, rerr := io.ReadFull(r.src, head)
+	head = head[:n]
+	atEOF := rerr != nil
+	var rest io.Reader = r.src
+	switch {
+	case rerr == nil:
+	case errors.Is(rerr, io.EOF), errors.Is(rerr, io.ErrUnexpectedEOF):
+		rest = eofReader{}
+	default:
+		rest = errReader{rerr} // reported where the scanner reaches it
 	}
 	mode, skip, err := chooseCharset(r.Charset, head, atEOF)
 	if err != nil {
 		return err
 	}
-	if _, err := br.Discard(skip); err != nil {
-		return &ParseError{StartLine: 1, Line: 1, Err: err}
-	}
-	var src io.Reader = br
+	var src io.Reader = io.MultiReader(bytes.NewReader(head[skip:]), rest)
 	if mode.enc != nil {
-		src = transformed(br, mode.enc)
+		src = transformed(src, mode.enc)
 		mode.name = "utf-8 (from " + mode.name + ")"
 		mode.enc = nil
 	}
@@ -353,3 +356,11 @@ func (r *Reader) ReadAll() (Flow, []Record, []*RecordError, error) {
 		}
 	}
 }
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
