@@ -38,7 +38,7 @@ func sampleRecords() []v1a.Record {
 		&v1a.Info{ReferenceSigSAVOI: "OI-1", ReferenceSigSAVRaccoOC: "REF-1", Emetteur: codes.RoleOI,
 			DateMessage: paris(2026, 1, 5, 12, 0, 0), TypeMessage: codes.TypeMessageConfirmationRdv,
 			EtatResolution: codes.EtatResolutionPlanifiee, DateIntervention: paris(2026, 1, 8, 14, 0, 0),
-			PropalRdv: []ticket.Slot{{Debut: paris(2026, 1, 8, 14, 0, 0), Fin: paris(2026, 1, 8, 16, 0, 0)}},
+			PropalRdv:      []ticket.Slot{{Debut: paris(2026, 1, 8, 14, 0, 0), Fin: paris(2026, 1, 8, 16, 0, 0)}},
 			ContactClient1: "0611223344", Commentaire: "@technicien"},
 		&v1a.Travaux{ReferenceTravaux: "TRV-1", Etat: v1a.EtatTravauxNouveau, ReferencePM: "FTEL-PM-00000000000001",
 			DateDebut: paris(2026, 1, 20, 8, 0, 0), DateFin: paris(2026, 1, 20, 18, 0, 0),
