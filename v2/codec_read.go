@@ -13,7 +13,6 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/opensav/savsdk/codes"
-	"github.com/opensav/savsdk/internal/soap"
 )
 
 // NewXMLDecoder returns an [xml.Decoder] for r that reads any encoding the
@@ -373,43 +372,155 @@ func readStrings(r *reader, _ xml.StartElement, v *[]Field[string]) error {
 	})
 }
 
-// withScope returns t with every binding in scope that t does not declare
-// itself added as an xmlns attribute, so a capture of t is standalone.
-func (r *reader) withScope(t xml.StartElement) xml.StartElement {
-	own := r.marks[len(r.marks)-1]
-	seen := map[string]bool{}
-	for _, b := range r.scope[own:] {
-		seen[b.prefix] = true
-	}
-	attrs := append([]xml.Attr(nil), t.Attr...)
-	for i := own - 1; i >= 0; i-- {
-		b := r.scope[i]
-		if seen[b.prefix] {
-			continue
-		}
-		seen[b.prefix] = true
-		if b.prefix == "" {
-			attrs = append(attrs, xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: b.uri})
-		} else {
-			attrs = append(attrs, xml.Attr{Name: xml.Name{Space: "xmlns", Local: b.prefix}, Value: b.uri})
-		}
-	}
-	t.Attr = attrs
-	return t
+// readRaw captures the child elements of the current element as a
+// standalone fragment: every namespace it uses (in names and in xsi:type
+// values) is declared on each top-level element, with the prefix the
+// document bound to it where there is one.
+func readRaw(r *reader, _ xml.StartElement, v *RawXML) error {
+	var out []byte
+	err := r.children(func(t xml.StartElement) error {
+		b, err := r.capture(t)
+		out = append(out, b...)
+		return err
+	})
+	*v = RawXML(out)
+	return err
 }
 
-// readRaw captures the child elements of the current element as a
-// standalone fragment.
-func readRaw(r *reader, _ xml.StartElement, v *RawXML) error {
-	var buf bytes.Buffer
-	err := r.children(func(t xml.StartElement) error {
-		b, err := soap.CaptureElement(r.d, r.withScope(t))
-		if err != nil {
-			return r.syntax(err)
+// capture reads the element t opens (already entered) up to its end and
+// returns it serialised on its own.
+func (r *reader) capture(t xml.StartElement) ([]byte, error) {
+	toks := []xml.Token{t.Copy()}
+	uris := []string{}
+	prefixOf := map[string]string{}
+	use := func(uri string) string {
+		if uri == "" {
+			return ""
 		}
-		buf.Write(b)
-		return nil
-	})
-	*v = RawXML(buf.Bytes())
-	return err
+		if p, ok := prefixOf[uri]; ok {
+			return p
+		}
+		p := ""
+		for i := len(r.scope) - 1; i >= 0; i-- {
+			if r.scope[i].uri == uri && r.scope[i].prefix != "" {
+				p = r.scope[i].prefix
+				break
+			}
+		}
+		taken := func(p string) bool {
+			for _, q := range prefixOf {
+				if q == p {
+					return true
+				}
+			}
+			return p == "xml" || p == "xmlns"
+		}
+		if p == "" || taken(p) {
+			for n := 1; ; n++ {
+				p = "ns" + strconv.Itoa(n)
+				if !taken(p) {
+					break
+				}
+			}
+		}
+		prefixOf[uri] = p
+		uris = append(uris, uri)
+		return p
+	}
+	// Resolve names and xsi:type values while the bindings are in scope.
+	resolved := func(t xml.StartElement) xml.StartElement {
+		use(t.Name.Space)
+		for i, a := range t.Attr {
+			if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+				continue
+			}
+			use(a.Name.Space)
+			if a.Name.Space == NamespaceXSI && a.Name.Local == "type" {
+				n := r.qname(a.Value)
+				t.Attr[i].Value = "{" + n.Space + "}" + n.Local
+				use(n.Space)
+			}
+		}
+		return t
+	}
+	toks[0] = resolved(toks[0].(xml.StartElement))
+	for depth := 1; depth > 0; {
+		tok, err := r.d.Token()
+		if err != nil {
+			return nil, r.syntax(err)
+		}
+		switch tt := tok.(type) {
+		case xml.StartElement:
+			if err := r.enter(tt); err != nil {
+				return nil, err
+			}
+			depth++
+			toks = append(toks, resolved(tt.Copy()))
+		case xml.EndElement:
+			depth--
+			if depth > 0 {
+				r.leave()
+			}
+			toks = append(toks, tt)
+		case xml.CharData, xml.Comment:
+			toks = append(toks, xml.CopyToken(tt))
+		case xml.Directive:
+			return nil, &DecodeError{Line: r.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
+		}
+	}
+	qn := func(n xml.Name) string {
+		if p := prefixOf[n.Space]; p != "" {
+			return p + ":" + n.Local
+		}
+		return n.Local
+	}
+	var b []byte
+	var open []string
+	for i, tok := range toks {
+		switch tt := tok.(type) {
+		case xml.StartElement:
+			name := qn(tt.Name)
+			b = append(b, '<')
+			b = append(b, name...)
+			if i == 0 {
+				for _, u := range uris {
+					b = append(b, " xmlns:"+prefixOf[u]+`="`...)
+					b = appendEscaped(b, u, true)
+					b = append(b, '"')
+				}
+			}
+			for _, a := range tt.Attr {
+				if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+					continue
+				}
+				val := a.Value
+				if a.Name.Space == NamespaceXSI && a.Name.Local == "type" && strings.HasPrefix(val, "{") {
+					space, local, _ := strings.Cut(val[1:], "}")
+					val = qn(xml.Name{Space: space, Local: local})
+				}
+				b = append(b, ' ')
+				b = append(b, qn(a.Name)...)
+				b = append(b, `="`...)
+				b = appendEscaped(b, val, true)
+				b = append(b, '"')
+			}
+			b = append(b, '>')
+			open = append(open, name)
+		case xml.EndElement:
+			b = append(b, "</"...)
+			b = append(b, open[len(open)-1]...)
+			b = append(b, '>')
+			open = open[:len(open)-1]
+		case xml.CharData:
+			b = appendEscaped(b, string(tt), false)
+		case xml.Comment:
+			if !bytes.Contains(tt, []byte("--")) && !bytes.HasSuffix(tt, []byte("-")) {
+				b = append(b, "<!--"...)
+				b = append(b, tt...)
+				b = append(b, "-->"...)
+			}
+		}
+	}
+	return b, nil
 }
