@@ -18,8 +18,8 @@ func FilingOf(d *Depot, codeOC, codeOI string) *ticket.Filing {
 		ReferencePrestationPrise: d.ReferencePrestationPrise,
 		ReferencePrise:           d.ReferencePrise,
 		DateIncident:             d.DateIncidClientFinal,
-		NatureDefaut:             d.NatureDefaut,
-		PrelocDefaut:             d.PrelocDefaut,
+		NatureDefaut:             lookup(defaultNature, string(d.NatureDefaut)),
+		PrelocDefaut:             lookup(defaultPreloc, string(d.PrelocDefaut)),
 		Commentaire:              d.Commentaire,
 	}
 	if d.NomClient != "" || d.PrenomClient != "" || d.ContactClient1 != "" || d.ContactClient2 != "" {
@@ -102,13 +102,16 @@ func TransactionOf(rec Record, codeOC, codeOI string) (ticket.Transaction, error
 			ReferenceSigSAVOI: x.ReferenceSigSAVOI}, nil
 	case *Cloture:
 		return ticket.Transaction{Kind: ticket.KindCaseSolved, Sender: codes.RoleOI, At: x.DateCloture,
-			Cloture: &ticket.Closure{Code: x.CodeCloture, Responsabilite: x.Responsabilite,
-				Localisation: x.LocalisationDefaut, Commentaire: x.Commentaire, Date: x.DateCloture}}, nil
+			Cloture: &ticket.Closure{Code: codes.ClosureCode(upper(string(x.CodeCloture))),
+				Responsabilite: codes.Responsabilite(upper(string(x.Responsabilite))),
+				Localisation:   lookup(defaultPreloc, string(x.LocalisationDefaut)),
+				Commentaire:    x.Commentaire, Date: x.DateCloture}}, nil
 	case *Info:
-		tx := ticket.Transaction{Kind: ticket.KindSUInformation, Sender: x.Emetteur, At: x.DateMessage,
-			EtatResolution: x.EtatResolution,
-			Message:        &ticket.Message{Type: x.TypeMessage, Texte: x.Commentaire, Date: x.DateMessage}}
-		if x.Emetteur == codes.RoleOC {
+		tx := ticket.Transaction{Kind: ticket.KindSUInformation, Sender: codes.Role(upper(string(x.Emetteur))),
+			At: x.DateMessage, EtatResolution: lookup(defaultEtatResolution, string(x.EtatResolution)),
+			Message: &ticket.Message{Type: lookup(defaultTypeMessage, string(x.TypeMessage)), Texte: x.Commentaire,
+				Date: x.DateMessage}}
+		if tx.Sender == codes.RoleOC {
 			tx.Kind = ticket.KindCOInformation
 		}
 		if !x.DateIntervention.IsZero() {

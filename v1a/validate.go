@@ -71,7 +71,7 @@ type Result struct {
 }
 
 // Valid reports a line without errors (warnings allowed).
-func (r *Result) Valid() bool { return len(r.Errors) == 0 }
+func (r Result) Valid() bool { return len(r.Errors) == 0 }
 
 // Check validates rec, read from line. readErr is what [Reader.Read]
 // returned with it (nil, or a *RecordError whose findings and warnings are
