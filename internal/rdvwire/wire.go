@@ -1,8 +1,3 @@
-// Package rdvwire is the SOAP 1.1 envelope of the Plan de charge SAV FTTH web
-// service: reading an envelope entry by entry with the decoder of the whole
-// document (so namespace prefixes declared anywhere above an entry stay
-// known), writing one with the EnteteType header, and the rdvErreur fault.
-// Users never see it; package rdv/plancharge builds on it.
 package rdvwire
 
 import (

@@ -109,6 +109,9 @@ func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fau
 		}
 		return Faultf(codes.ReturnCodeAuthentication, "", "")
 	}
+	if s.Planning == nil {
+		return Faultf(codes.ReturnCodeNoSuchService, "", "no planning behind this endpoint")
+	}
 	reply := h
 	reply.HorodatageReponse = s.now()
 	if reply.HorodatageRequete.IsZero() {
