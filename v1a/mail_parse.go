@@ -87,7 +87,7 @@ func ParseMail(r io.Reader) (*Message, error) {
 // Message-ID, so the caller can answer or quarantine the message.
 func (p *MailParser) Parse(r io.Reader) (*Message, error) {
 	lim := p.Limits.withDefaults()
-	raw, err := io.ReadAll(io.LimitReader(r, lim.MaxSize+1))
+	raw, err := readLimited(r, lim.MaxSize+1)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +96,25 @@ func (p *MailParser) Parse(r io.Reader) (*Message, error) {
 		return m, &MailError{Err: ErrMailTooLarge, Reason: fmt.Sprintf("more than %d bytes", lim.MaxSize)}
 	}
 	return p.parseBytes(raw, lim)
+}
+
+// readLimited reads at most n bytes of r, in one allocation when r tells
+// its length (a *bytes.Reader, *strings.Reader, *bytes.Buffer).
+func readLimited(r io.Reader, n int64) ([]byte, error) {
+	if l, ok := r.(interface{ Len() int }); ok && int64(l.Len()) < n {
+		buf := make([]byte, l.Len())
+		k, err := io.ReadFull(r, buf)
+		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+			return nil, err
+		}
+		if k == len(buf) {
+			// Anything more (a reader that grew) is read the slow way.
+			more, err := io.ReadAll(io.LimitReader(r, n-int64(k)))
+			return append(buf, more...), err
+		}
+		return buf[:k], nil
+	}
+	return io.ReadAll(io.LimitReader(r, n))
 }
 
 func (p *MailParser) parseBytes(raw []byte, lim MailLimits) (*Message, error) {
@@ -348,7 +367,7 @@ func contentType(h textproto.MIMEHeader) (string, map[string]string, error) {
 	if strings.TrimSpace(v) == "" {
 		return "text/plain", map[string]string{}, nil
 	}
-	ct, params, err := mime.ParseMediaType(v)
+	ct, params, err := mime.ParseMediaType(utf8RFC2231(v))
 	if err != nil {
 		if errors.Is(err, mime.ErrInvalidMediaParameter) && !strings.HasPrefix(ct, "multipart/") {
 			return ct, map[string]string{}, nil
@@ -365,7 +384,7 @@ func contentDisposition2(v string) (string, map[string]string) {
 	if strings.TrimSpace(v) == "" {
 		return "", map[string]string{}
 	}
-	d, params, err := mime.ParseMediaType(v)
+	d, params, err := mime.ParseMediaType(utf8RFC2231(v))
 	if err == nil {
 		return d, params
 	}
@@ -402,6 +421,11 @@ func decodeBody(h textproto.MIMEHeader, body io.Reader) ([]byte, error) {
 // decodeBase64 decodes base64 with any white space inside and with or
 // without padding.
 func decodeBase64(enc []byte) ([]byte, error) {
+	// The common case: CR and LF only, which the decoder skips by itself.
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(enc)))
+	if n, err := base64.StdEncoding.Decode(out, enc); err == nil {
+		return out[:n], nil
+	}
 	clean := make([]byte, 0, len(enc))
 	for _, c := range enc {
 		switch c {
@@ -410,7 +434,7 @@ func decodeBase64(enc []byte) ([]byte, error) {
 		}
 		clean = append(clean, c)
 	}
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
+	out = out[:base64.StdEncoding.DecodedLen(len(clean))]
 	n, err := base64.StdEncoding.Decode(out, clean)
 	if err == nil {
 		return out[:n], nil
@@ -438,4 +462,111 @@ func decodeText(data []byte, cs string) string {
 		}
 	}
 	return strings.ToValidUTF8(string(data), "\uFFFD")
+}
+
+// utf8RFC2231 rewrites the RFC 2231 extended parameters of a header field
+// value that use a charset other than UTF-8 or US-ASCII (iso-8859-1,
+// windows-1252, …: what some mailers send for accented file names) into
+// UTF-8 ones, which mime.ParseMediaType decodes; it drops the others.
+// Sections of a continued parameter are converted one by one.
+func utf8RFC2231(v string) string {
+	if !strings.Contains(v, "*=") {
+		return v
+	}
+	parts := splitParams(v)
+	charsets := map[string]string{} // parameter name → charset of its first section
+	changed := false
+	for i := 1; i < len(parts); i++ {
+		key, val, ok := strings.Cut(parts[i], "=")
+		if !ok {
+			continue
+		}
+		key = strings.ToLower(strings.TrimSpace(key))
+		if !strings.HasSuffix(key, "*") {
+			continue
+		}
+		name, section := strings.TrimSuffix(key, "*"), ""
+		if j := strings.IndexByte(name, '*'); j >= 0 {
+			name, section = name[:j], name[j+1:]
+		}
+		val = strings.TrimSpace(val)
+		if section == "" || section == "0" {
+			f := strings.SplitN(val, "'", 3)
+			if len(f) != 3 {
+				continue
+			}
+			cs := strings.ToLower(strings.TrimSpace(f[0]))
+			charsets[name] = cs
+			if cs == "" || cs == "utf-8" || cs == "us-ascii" {
+				continue
+			}
+			if conv, ok := transcodePct(f[2], cs); ok {
+				parts[i] = key + "=utf-8'" + f[1] + "'" + conv
+				changed = true
+			}
+			continue
+		}
+		cs := charsets[name]
+		if cs == "" || cs == "utf-8" || cs == "us-ascii" {
+			continue
+		}
+		if conv, ok := transcodePct(val, cs); ok {
+			parts[i] = key + "=" + conv
+			changed = true
+		}
+	}
+	if !changed {
+		return v
+	}
+	return strings.Join(parts, ";")
+}
+
+// splitParams splits a header field value at the semicolons outside quoted
+// strings.
+func splitParams(v string) []string {
+	var parts []string
+	start, quoted := 0, false
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case '\\':
+			if quoted {
+				i++
+			}
+		case '"':
+			quoted = !quoted
+		case ';':
+			if !quoted {
+				parts = append(parts, v[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, v[start:])
+}
+
+// transcodePct percent-decodes s, converts the bytes from charset cs to
+// UTF-8 and percent-encodes the result.
+func transcodePct(s, cs string) (string, bool) {
+	raw := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			b, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
+			if err != nil {
+				return "", false
+			}
+			raw = append(raw, byte(b))
+			i += 2
+			continue
+		}
+		raw = append(raw, s[i])
+	}
+	r, err := charset.NewReaderLabel(cs, bytes.NewReader(raw))
+	if err != nil {
+		return "", false
+	}
+	u, err := io.ReadAll(r)
+	if err != nil {
+		return "", false
+	}
+	return rfc2231Escape(string(u)), true
 }

@@ -308,3 +308,20 @@ func TestMailErrorText(t *testing.T) {
 	require.Equal(t, "v1a: malformed message (part 1.2) [Content-Type]: bad", err.Error())
 	require.True(t, errors.Is(err, ErrMailSyntax))
 }
+
+func TestRFC2231Charsets(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`attachment; filename*=iso-8859-1''d%E9p%F4t.csv`, "dépôt.csv"},
+		{`attachment; filename*=windows-1252'fr'SAV%80%9C.csv; filename="x.csv"`, "SAV€œ.csv"},
+		{`attachment; filename*0*=iso-8859-1''d%E9p; filename*1=ot.csv`, "dépot.csv"},
+		{`attachment; filename*0*=iso-8859-1''d%E9p; filename*1*=%F4t.csv`, "dépôt.csv"},
+		{`attachment; filename*=utf-8''d%C3%A9p%C3%B4t.csv`, "dépôt.csv"},
+		{`attachment; filename*=x-unknown''abc.csv; filename="fallback.csv"`, "fallback.csv"},
+		{`attachment; filename="a;b.csv"; filename*=iso-8859-1''%E9.csv`, "é.csv"},
+		{`attachment; filename*=iso-8859-1''bad%ZZ.csv; filename="fallback.csv"`, "fallback.csv"},
+	}
+	for _, tt := range tests {
+		_, params := contentDisposition2(tt.in)
+		require.Equal(t, tt.want, params["filename"], tt.in)
+	}
+}
