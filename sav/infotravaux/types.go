@@ -166,7 +166,7 @@ func (p Periode) Contains(t time.Time) bool {
 // (getInfoTravauxFTTHInput). Every criterion is optional (empty, nil); a
 // notice matches when it meets all the criteria given.
 type Filter struct {
-	ReferenceTPDERCO      string   // the notice's reference
+	ReferenceTPDERCO      string // the notice's reference
 	Type                  Categorie
 	ReferencePrestationPm []string // referencePrestationPm/prestationPm: any of them
 	DateCreation          *Periode
