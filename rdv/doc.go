@@ -42,7 +42,9 @@
 // [Message].At), no I/O, no storage. [Steps] returns the table, [Allowed]
 // answers "may this message be sent now?", [Mermaid] draws it.
 // [Message.Transaction] gives the ticket transaction that carries a message
-// (a CONFIRMATION RDV sets the resolution sub-state to ACTION PLANIFIEE) and
+// (a CONFIRMATION RDV sets the resolution sub-state to ACTION PLANIFIEE; an
+// OI's DEMANDE RDV of a planned ticket, which must be replanned, sets it back
+// to ACTION PREVUE) and
 // [Advance] applies a message to the negotiation and the ticket together.
 // [FromTransaction] and [FromTicket] go the other way, from what the protocol
 // packages decode.

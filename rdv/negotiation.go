@@ -348,24 +348,31 @@ func (m Message) Appointment() *ticket.Appointment {
 }
 
 // Transaction returns the ticket transaction that carries m to the partner
-// for a ticket in state s: the OI's first answer to a Queued ticket is its
-// prise en charge (CASE SOLVING NOTIFICATION), later ones are SU CASE
-// INFORMATION NOTIFICATIONs; the OC sends CO CASE INFORMATION NOTIFICATIONs.
-// A CONFIRMATION RDV sets the resolution sub-state to ACTION PLANIFIEE. Apply
-// the result with [ticket.Ticket.Apply]; [Advance] does both steps at once.
-func (m Message) Transaction(s ticket.State) ticket.Transaction {
+// for ticket t (its state and resolution sub-state; t is not changed): the
+// OI's first answer to a Queued ticket is its prise en charge (CASE SOLVING
+// NOTIFICATION), later ones are SU CASE INFORMATION NOTIFICATIONs; the OC
+// sends CO CASE INFORMATION NOTIFICATIONs. A CONFIRMATION RDV sets the
+// resolution sub-state to ACTION PLANIFIEE; a DEMANDE RDV of the OI while the
+// ticket is at ACTION PLANIFIEE (the appointment must be replanned) sets it
+// back to ACTION PREVUE. Apply the result with [ticket.Ticket.Apply];
+// [Advance] does both steps at once.
+func (m Message) Transaction(t *ticket.Ticket) ticket.Transaction {
 	tx := ticket.Transaction{Sender: m.Sender, At: m.At, Rdv: m.Appointment(),
 		Message: &ticket.Message{Type: m.Type, Texte: m.Texte, Date: m.At}}
 	switch {
-	case m.Sender == codes.RoleOI && s == ticket.StateQueued:
+	case m.Sender == codes.RoleOI && t.State == ticket.StateQueued:
 		tx.Kind = ticket.KindCaseSolving
 	case m.Sender == codes.RoleOI:
 		tx.Kind = ticket.KindSUInformation
 	default:
 		tx.Kind = ticket.KindCOInformation
 	}
-	if m.Type == codes.TypeMessageConfirmationRdv {
+	switch {
+	case m.Type == codes.TypeMessageConfirmationRdv:
 		tx.EtatResolution = codes.EtatResolutionPlanifiee
+	case m.Type == codes.TypeMessageDemandeRdv && m.Sender == codes.RoleOI &&
+		t.EtatResolution == codes.EtatResolutionPlanifiee && t.State == ticket.StateOpenActive:
+		tx.EtatResolution = codes.EtatResolutionPrevue
 	}
 	return tx
 }
@@ -393,7 +400,7 @@ func Advance(t *ticket.Ticket, n *Negotiation, m Message) error {
 	if err != nil {
 		return err
 	}
-	if err := t.Apply(m.Transaction(t.State)); err != nil {
+	if err := t.Apply(m.Transaction(t)); err != nil {
 		return err
 	}
 	*n = next

@@ -274,6 +274,22 @@ func TestAdvanceWithTicket(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, cmp.Diff(n, again))
 
+	// The OC changes the appointment; the OI re-confirms it (PLANIFIEE again).
+	require.NoError(t, Advance(tk, &n, Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC, At: now,
+		Slots: []Slot{slotA}}))
+	require.Equal(t, codes.EtatResolutionPlanifiee, tk.EtatResolution)
+	require.NoError(t, Advance(tk, &n, Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: now,
+		Slots: []Slot{slotA}}))
+	// The OI must replan: ACTION PREVUE until a new slot is confirmed.
+	require.NoError(t, Advance(tk, &n, Message{Type: codes.TypeMessageDemandeRdv, Sender: codes.RoleOI, At: now}))
+	require.Equal(t, StateRequested, n.State)
+	require.Equal(t, codes.EtatResolutionPrevue, tk.EtatResolution)
+	require.NoError(t, Advance(tk, &n, Message{Type: codes.TypeMessageReponseRdv, Sender: codes.RoleOC, At: now,
+		Slots: []Slot{slotB}}))
+	require.NoError(t, Advance(tk, &n, Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: now,
+		Slots: []Slot{slotB}}))
+	require.Equal(t, codes.EtatResolutionPlanifiee, tk.EtatResolution)
+
 	// The ticket refuses what the negotiation allows when the ticket is closed.
 	require.NoError(t, tk.Apply(ticket.Transaction{Kind: ticket.KindCaseSolved, Sender: codes.RoleOI, At: now,
 		Cloture: &ticket.Closure{Code: "RET01", Responsabilite: codes.ResponsabiliteOI,
@@ -292,7 +308,7 @@ func TestAdvanceBooked(t *testing.T) {
 	require.Equal(t, StateBooked, n.State)
 	m := Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: now, Slots: []Slot{slotC},
 		IdRdv: "RDV00000009"}
-	tx := m.Transaction(tk.State)
+	tx := m.Transaction(tk)
 	require.Equal(t, ticket.KindCaseSolving, tx.Kind)
 	require.NoError(t, Advance(tk, &n, m))
 	require.Equal(t, ticket.StateOpenActive, tk.State)
@@ -304,9 +320,10 @@ func TestAdvanceBooked(t *testing.T) {
 	require.Equal(t, []Slot{slotC}, back.Slots)
 	_, ok = FromTransaction(ticket.Transaction{Kind: ticket.KindCaseSolving})
 	require.False(t, ok)
-	require.Equal(t, ticket.KindSUInformation, m.Transaction(ticket.StateOpenActive).Kind)
+	open := &ticket.Ticket{State: ticket.StateOpenActive}
+	require.Equal(t, ticket.KindSUInformation, m.Transaction(open).Kind)
 	require.Equal(t, ticket.KindCOInformation,
-		Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC}.Transaction(ticket.StateOpenActive).Kind)
+		Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC}.Transaction(open).Kind)
 }
 
 func TestStateText(t *testing.T) {

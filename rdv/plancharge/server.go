@@ -39,6 +39,9 @@ type Server struct {
 	MaxBodyBytes int64
 	// Now is the clock of horodatageReponse; nil means time.Now.
 	Now func() time.Time
+	// WSDLAddress is the soap:address the served WSDL advertises; empty
+	// means the URL the request reached (from its Host header).
+	WSDLAddress string
 	// Logger receives the errors a Planning returns that are not faults
 	// (answered 10 ERREUR SI INTERNE); nil logs nothing.
 	Logger *slog.Logger
@@ -53,7 +56,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if _, ok := r.URL.Query()["wsdl"]; ok {
 			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
 			if r.Method == http.MethodGet {
-				_, _ = io.WriteString(w, wsdlFor(endpoint(r)))
+				addr := s.WSDLAddress
+				if addr == "" {
+					addr = endpoint(r)
+				}
+				_, _ = io.WriteString(w, wsdlFor(addr))
 			}
 			return
 		}

@@ -393,6 +393,14 @@ func TestServeWSDL(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode)
 	require.Contains(t, string(b), `location="`+s.http.URL+`/rdv"`)
 	require.Equal(t, WSDL(""), wsdlText)
+
+	s.server.WSDLAddress = "https://oi.example/rdv?a=1&b=2"
+	resp, err = http.Get(s.http.URL + "?wsdl")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err = io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `location="https://oi.example/rdv?a=1&amp;b=2"`)
 }
 
 func TestClientErrors(t *testing.T) {
