@@ -96,15 +96,18 @@ func IsRdv(t codes.TypeMessage) bool {
 // Negotiation is the appointment negotiation of one ticket: a plain value
 // that [Negotiation.Apply] moves from state to state. The caller persists it
 // (or rebuilds it from the ticket with [FromTicket]).
+//
+// Its JSON form ("state" as NONE, PROPOSED_BY_OC, …, "creneaux", "idRdv")
+// is stable, for callers that persist it.
 type Negotiation struct {
-	State State
+	State State `json:"state"`
 	// Slots are the slots on the table: the proposal being answered
 	// (Proposed), the booked slot when known (Booked), the confirmed slot
 	// (Confirmed); empty otherwise.
-	Slots []Slot
+	Slots []Slot `json:"creneaux,omitempty"`
 	// IdRdv is the booking id of the automatic process, kept until the
 	// appointment is replaced.
-	IdRdv string
+	IdRdv string `json:"idRdv,omitempty"`
 }
 
 // Step is one allowed step of the negotiation: in state From, a message of

@@ -1,6 +1,7 @@
 package rdv
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -324,6 +325,17 @@ func TestAdvanceBooked(t *testing.T) {
 	require.Equal(t, ticket.KindSUInformation, m.Transaction(open).Kind)
 	require.Equal(t, ticket.KindCOInformation,
 		Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC}.Transaction(open).Kind)
+}
+
+func TestNegotiationJSON(t *testing.T) {
+	n := Negotiation{State: StateConfirmed, Slots: []Slot{slotA}, IdRdv: "RDV1"}
+	b, err := json.Marshal(n)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"state":"CONFIRMED","creneaux":[{"debut":"2026-12-01T08:00:00+01:00","fin":"2026-12-01T10:00:00+01:00"}],"idRdv":"RDV1"}`, string(b))
+	var back Negotiation
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.True(t, SameSlot(n.Slots[0], back.Slots[0]))
+	require.Equal(t, n.State, back.State)
 }
 
 func TestStateText(t *testing.T) {

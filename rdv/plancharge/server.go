@@ -100,9 +100,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fault {
 	q, err := decodeRequest(body)
 	if err != nil {
-		var ve *DateTimeError
-		if errors.As(err, &ve) {
-			return Faultf(codes.ReturnCodeBadFormat, "xs:dateTime", "%q", ve.Value)
+		if de, ok := errors.AsType[*DateTimeError](err); ok {
+			field := "xs:dateTime"
+			if re, ok := errors.AsType[*RequestError](err); ok && re.Element != "" {
+				field = re.Element
+			}
+			return Faultf(codes.ReturnCodeBadFormat, field, "%q is not an xs:dateTime", de.Value)
 		}
 		return Faultf(codes.ReturnCodeBadInterface, "", "%v", err)
 	}

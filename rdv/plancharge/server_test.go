@@ -291,7 +291,7 @@ func TestRequestFaults(t *testing.T) {
 		{name: "bad insee", header: goodHeader, body: search(strings.Replace(good, "2A004", "7505", 1)),
 			status: 500, code: 3, text: "codeInsee"},
 		{name: "bad date", header: goodHeader, body: search(strings.Replace(good, "2026-12-01T00:00:00", "demain", 1)),
-			status: 500, code: 3, text: "demain"},
+			status: 500, code: 3, text: `INFO RechercheCreneauxLibresRequete INCORRECTE - FORMAT INVALIDE - &#34;demain&#34; is not`},
 		{name: "bad technicalId", header: goodHeader, body: search(good + `<technicalId>a b</technicalId>`),
 			status: 500, code: 3, text: "technicalId"},
 		{name: "book without slot", header: goodHeader,
