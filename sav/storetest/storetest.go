@@ -1,0 +1,1004 @@
+// Package storetest checks that an implementation of [sav.Store] keeps the
+// guarantees the package sav documentation lists: atomic commits of a ticket
+// with its deliveries and journal outcomes, serialised updates of one
+// ticket, duplicate detection with the stored ticket, copies in and out, the
+// journal's duplicate and quarantine rules, and the outbox's order, leases,
+// failures, parking, retries and abandons.
+//
+// An embedder that stores its SAV in a database runs the suite against it:
+//
+//	func TestStore(t *testing.T) {
+//		storetest.Run(t, func(t *testing.T) sav.Store {
+//			return openTestDatabase(t) // an empty store
+//		})
+//	}
+//
+// The suite uses only the standard library and the store; each subtest
+// gets a new, empty store from newStore.
+package storetest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/sav"
+	"github.com/opensav/savsdk/ticket"
+)
+
+// T0 is the time the suite's tickets and deliveries start from.
+var T0 = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+// Run runs the conformance suite against the stores newStore returns; each
+// subtest calls it once and expects an empty store.
+func Run(t *testing.T, newStore func(t *testing.T) sav.Store) {
+	groups := []struct {
+		name  string
+		tests []test
+	}{
+		{"Tickets", ticketTests},
+		{"Journal", journalTests},
+		{"Outbox", outboxTests},
+		{"Concurrency", concurrencyTests},
+	}
+	for _, g := range groups {
+		t.Run(g.name, func(t *testing.T) {
+			for _, tc := range g.tests {
+				t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore(t)) })
+			}
+		})
+	}
+}
+
+type test struct {
+	name string
+	run  func(t *testing.T, s sav.Store)
+}
+
+// NewTicket returns a ticket the OC filed and the OI acknowledged (Queued,
+// version 0): the OC's code BYTL and reference ref, the OI's code FTEL and,
+// when refOI is not empty, reference refOI (else the ticket is Submitted).
+func NewTicket(ref, refOI string) *ticket.Ticket {
+	tk := &ticket.Ticket{}
+	must(tk.Apply(ticket.Transaction{Kind: ticket.KindCreate, Sender: codes.RoleOC, At: T0, Filing: &ticket.Filing{
+		CodeOC: "BYTL", CodeOI: "FTEL", ReferenceSigSAVRaccoOC: ref, ReferencePrise: "FI-1234-ABCD",
+		DateIncident: ticket.Date{Year: 2026, Month: 3, Day: 1},
+		NatureDefaut: codes.NatureDefautCoupure, PrelocDefaut: codes.PrelocDefautPBO,
+		Commentaire: "Pas de signal",
+	}}))
+	if refOI != "" {
+		must(tk.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: T0.Add(time.Minute),
+			ReferenceSigSAVOI: refOI}))
+	}
+	return tk
+}
+
+// Comment returns a CO CASE INFORMATION NOTIFICATION carrying text: a
+// transaction a Queued ticket accepts any number of times.
+func Comment(text string) ticket.Transaction {
+	at := T0.Add(time.Hour)
+	return ticket.Transaction{Kind: ticket.KindCOInformation, Sender: codes.RoleOC, At: at,
+		Message: &ticket.Message{Type: codes.TypeMessageCommentaire, Texte: text, Date: at}}
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+var bg = context.Background()
+
+func keyOf(tk *ticket.Ticket) sav.Key { return sav.KeyOf(codes.RoleOI, tk) }
+
+func delivery(label string, keys ...sav.Key) sav.Delivery {
+	return sav.Delivery{Protocol: sav.ProtocolV2, Destination: sav.Destination{Code: "BYTL",
+		Address: "http://127.0.0.1:9/sav/v2/oc"}, ContentType: "text/xml; charset=utf-8",
+		Body: []byte("<" + label + "/>"), Label: label, Tickets: keys}
+}
+
+func mailDelivery(label, to string) sav.Delivery {
+	return sav.Delivery{Protocol: sav.ProtocolV1A, Destination: sav.Destination{Code: "BYTL", Address: to},
+		ContentType: "message/rfc822", Body: []byte("Subject: SAV FTTH - " + label + "\r\n\r\n"), Label: label}
+}
+
+func inbound(id string) *sav.Inbound {
+	return &sav.Inbound{Protocol: sav.ProtocolV1A, ID: id, From: "sav-ftth@bytl.example", CodeOperator: "BYTL",
+		ReceivedAt: T0, ContentType: "message/rfc822", Body: []byte("Message-ID: <" + id + ">\r\n\r\nbody")}
+}
+
+func processed(code codes.ReturnCode, resp string) sav.Outcome {
+	return sav.Outcome{Disposition: sav.DispositionProcessed, At: T0.Add(time.Second), Code: code,
+		ContentType: "text/plain", Response: []byte(resp)}
+}
+
+func equal(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.MarshalIndent(got, "", "  ")
+		w, _ := json.MarshalIndent(want, "", "  ")
+		t.Fatalf("%s differs\ngot:  %s\nwant: %s", what, g, w)
+	}
+}
+
+func noErr(t *testing.T, err error, what string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func isErr(t *testing.T, err, target error, what string) {
+	t.Helper()
+	if !errors.Is(err, target) {
+		t.Fatalf("%s: got error %v, want one wrapping %v", what, err, target)
+	}
+}
+
+func create(t *testing.T, s sav.Store, tk *ticket.Ticket, fx sav.Effects) *ticket.Ticket {
+	t.Helper()
+	got, err := s.Create(bg, codes.RoleOI, tk, fx)
+	noErr(t, err, "Create")
+	return got
+}
+
+func get(t *testing.T, s sav.Store, k sav.Key) *ticket.Ticket {
+	t.Helper()
+	got, err := s.Get(bg, k)
+	noErr(t, err, "Get")
+	return got
+}
+
+func pending(t *testing.T, s sav.Store) []*sav.Delivery {
+	t.Helper()
+	ds, err := s.Pending(bg)
+	noErr(t, err, "Pending")
+	return ds
+}
+
+func labels(ds []*sav.Delivery) []string {
+	out := []string{}
+	for _, d := range ds {
+		out = append(out, d.Label)
+	}
+	return out
+}
+
+func claim(t *testing.T, s sav.Store, now time.Time, limit int) sav.Claimed {
+	t.Helper()
+	c, err := s.Claim(bg, sav.ClaimRequest{Now: now, Limit: limit, Lease: time.Minute})
+	noErr(t, err, "Claim")
+	return c
+}
+
+func claimLabels(t *testing.T, s sav.Store, now time.Time, limit int) []string {
+	t.Helper()
+	return labels(claim(t, s, now, limit).Deliveries)
+}
+
+func comment(text string) sav.UpdateFunc {
+	return func(tk *ticket.Ticket) (sav.Effects, error) {
+		return sav.Effects{}, tk.Apply(Comment(text))
+	}
+}
+
+var ticketTests = []test{
+	{"CreateAndGet", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		got := create(t, s, tk, sav.Effects{})
+		equal(t, "Create result", got, tk)
+		equal(t, "Get", get(t, s, keyOf(tk)), tk)
+		byOI, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-1"})
+		noErr(t, err, "GetByOI")
+		equal(t, "GetByOI", byOI, tk)
+	}},
+	{"NotFound", func(t *testing.T, s sav.Store) {
+		_, err := s.Get(bg, sav.Key{Role: codes.RoleOI, CodeOC: "BYTL", ReferenceSigSAVRaccoOC: "NOPE"})
+		isErr(t, err, sav.ErrNotFound, "Get")
+		_, err = s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "NOPE"})
+		isErr(t, err, sav.ErrNotFound, "GetByOI")
+		_, err = s.Update(bg, sav.Key{Role: codes.RoleOI, CodeOC: "BYTL", ReferenceSigSAVRaccoOC: "NOPE"},
+			comment("x"))
+		isErr(t, err, sav.ErrNotFound, "Update")
+	}},
+	{"InvalidKey", func(t *testing.T, s sav.Store) {
+		_, err := s.Create(bg, "", NewTicket("REF-1", ""), sav.Effects{})
+		isErr(t, err, sav.ErrInvalidKey, "Create without role")
+		noRef := NewTicket("REF-1", "")
+		noRef.ReferenceSigSAVRaccoOC = ""
+		_, err = s.Create(bg, codes.RoleOC, noRef, sav.Effects{})
+		isErr(t, err, sav.ErrInvalidKey, "Create without reference")
+		_, err = s.Create(bg, codes.RoleOC, nil, sav.Effects{})
+		isErr(t, err, sav.ErrInvalid, "Create nil")
+		_, err = s.Update(bg, sav.Key{Role: codes.RoleOI, CodeOC: "BYTL"}, comment("x"))
+		isErr(t, err, sav.ErrInvalidKey, "Update")
+		_, err = s.List(bg, sav.Query{})
+		isErr(t, err, sav.ErrInvalidKey, "List without role")
+	}},
+	{"Duplicate", func(t *testing.T, s sav.Store) {
+		first := create(t, s, NewTicket("REF-1", "OI-1"), sav.Effects{})
+		_, _, err := s.Record(bg, inbound("m2"))
+		noErr(t, err, "Record")
+		again := NewTicket("REF-1", "OI-2")
+		_, err = s.Create(bg, codes.RoleOI, again, sav.Effects{
+			Deliveries: []sav.Delivery{delivery("AR")},
+			Outcomes:   []sav.Resolution{{Ref: inbound("m2").Ref(), Outcome: processed(0, "AR")}},
+		})
+		isErr(t, err, sav.ErrDuplicate, "second Create")
+		var de *sav.DuplicateError
+		if !errors.As(err, &de) {
+			t.Fatalf("second Create: %T is not a *sav.DuplicateError", err)
+		}
+		equal(t, "DuplicateError.Existing", de.Existing, first)
+		equal(t, "DuplicateError.Key", de.Key, keyOf(first))
+		equal(t, "deliveries after a refused create", labels(pending(t, s)), []string{})
+		in, err := s.Inbound(bg, inbound("m2").Ref())
+		noErr(t, err, "Inbound")
+		if !in.Pending() {
+			t.Fatalf("a refused create recorded the outcome %+v", in.Outcome)
+		}
+		_, err = s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-2"})
+		isErr(t, err, sav.ErrNotFound, "OI key of a refused create")
+	}},
+	{"DuplicateOIKey", func(t *testing.T, s sav.Store) {
+		first := create(t, s, NewTicket("REF-1", "OI-1"), sav.Effects{})
+		_, err := s.Create(bg, codes.RoleOI, NewTicket("REF-2", "OI-1"), sav.Effects{})
+		var de *sav.DuplicateError
+		if !errors.As(err, &de) {
+			t.Fatalf("Create with a taken OI key: got %v, want a *sav.DuplicateError", err)
+		}
+		equal(t, "Existing", de.Existing, first)
+		want := sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-1"}
+		equal(t, "OIKey", de.OIKey, want)
+		_, err = s.Get(bg, keyOf(NewTicket("REF-2", "")))
+		isErr(t, err, sav.ErrNotFound, "the refused ticket")
+	}},
+	{"RolesApart", func(t *testing.T, s sav.Store) {
+		asOI := NewTicket("REF-1", "OI-1")
+		asOC := NewTicket("REF-1", "OI-1")
+		noErr(t, asOC.Apply(Comment("from the OC side")), "Apply")
+		_, err := s.Create(bg, codes.RoleOI, asOI, sav.Effects{})
+		noErr(t, err, "Create as OI")
+		_, err = s.Create(bg, codes.RoleOC, asOC, sav.Effects{})
+		noErr(t, err, "Create as OC of the same ticket")
+		equal(t, "OI copy", get(t, s, sav.KeyOf(codes.RoleOI, asOI)), asOI)
+		equal(t, "OC copy", get(t, s, sav.KeyOf(codes.RoleOC, asOC)), asOC)
+		got, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOC, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-1"})
+		noErr(t, err, "GetByOI as OC")
+		equal(t, "OC copy by OI key", got, asOC)
+	}},
+	{"Copies", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		want := tk.Clone()
+		got := create(t, s, tk, sav.Effects{})
+		tk.Commentaire, tk.Version = "changed by the caller", 99
+		got.Commentaire = "changed by the caller"
+		got.History[0].Filing.Commentaire = "changed by the caller"
+		g := get(t, s, keyOf(want))
+		g.History = append(g.History[:1], g.History...)
+		var kept *ticket.Ticket
+		upd, err := s.Update(bg, keyOf(want), func(tk *ticket.Ticket) (sav.Effects, error) {
+			kept = tk
+			return sav.Effects{}, tk.Apply(Comment("one"))
+		})
+		noErr(t, err, "Update")
+		noErr(t, want.Apply(Comment("one")), "Apply")
+		kept.Commentaire = "changed through the update's pointer"
+		kept.History[0].Filing.Commentaire = "changed through the update's pointer"
+		upd.Commentaire = "changed by the caller"
+		equal(t, "stored ticket", get(t, s, keyOf(want)), want)
+		list, err := s.List(bg, sav.Query{Role: codes.RoleOI})
+		noErr(t, err, "List")
+		list[0].Commentaire = "changed by the caller"
+		equal(t, "stored ticket after List", get(t, s, keyOf(want)), want)
+	}},
+	{"UpdateAppliesAndEnqueues", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		got, err := s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			if err := t.Apply(Comment("hello")); err != nil {
+				return sav.Effects{}, err
+			}
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("CO CASE INFORMATION NOTIFICATION")}}, nil
+		})
+		noErr(t, err, "Update")
+		noErr(t, tk.Apply(Comment("hello")), "Apply")
+		equal(t, "Update result", got, tk)
+		equal(t, "stored", get(t, s, keyOf(tk)), tk)
+		ds := pending(t, s)
+		if len(ds) != 1 {
+			t.Fatalf("pending deliveries: %v, want one", labels(ds))
+		}
+		equal(t, "delivery tickets (defaulted to the updated one)", ds[0].Tickets, []sav.Key{keyOf(tk)})
+	}},
+	{"UpdateAllOrNothing", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		ref := inbound("m1").Ref()
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		boom := errors.New("boom")
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			_ = t.Apply(Comment("lost"))
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("X")},
+				Outcomes: []sav.Resolution{{Ref: ref, Outcome: processed(0, "")}}}, boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Update returned %v, want fn's error as is", err)
+		}
+		// A refused transaction comes back unchanged, so callers can read
+		// its return code.
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{}, t.Apply(ticket.Transaction{Kind: ticket.KindCaseSolved, Sender: codes.RoleOC})
+		})
+		if code, ok := ticket.ReturnCode(err); !ok || code != codes.ReturnCodeNotAllowed {
+			t.Fatalf("Update with a refused transaction: %v, want return code 11", err)
+		}
+		// An outcome that cannot be recorded aborts the ticket change.
+		noErr(t, s.Resolve(bg, sav.Resolution{Ref: ref, Outcome: processed(0, "first")}), "Resolve")
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			_ = t.Apply(Comment("lost too"))
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("Y")},
+				Outcomes: []sav.Resolution{{Ref: ref, Outcome: processed(0, "second")}}}, nil
+		})
+		isErr(t, err, sav.ErrResolved, "Update resolving a resolved message")
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			_ = t.Apply(Comment("lost as well"))
+			return sav.Effects{Outcomes: []sav.Resolution{{Ref: inbound("unknown").Ref(),
+				Outcome: processed(0, "")}}}, nil
+		})
+		isErr(t, err, sav.ErrNotFound, "Update resolving an unknown message")
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			_ = t.Apply(Comment("lost again"))
+			return sav.Effects{Deliveries: []sav.Delivery{{Label: "no protocol"}}}, nil
+		})
+		isErr(t, err, sav.ErrInvalid, "Update with an invalid delivery")
+		equal(t, "stored", get(t, s, keyOf(tk)), tk)
+		equal(t, "deliveries", labels(pending(t, s)), []string{})
+		in, err := s.Inbound(bg, ref)
+		noErr(t, err, "Inbound")
+		equal(t, "outcome", string(in.Outcome.Response), "first")
+	}},
+	{"UpdateWithOutcome", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		_, err = s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Outcomes: []sav.Resolution{{Ref: inbound("m1").Ref(), Outcome: processed(0, "ok")}}},
+				t.Apply(Comment("one"))
+		})
+		noErr(t, err, "Update")
+		in, err := s.Inbound(bg, inbound("m1").Ref())
+		noErr(t, err, "Inbound")
+		equal(t, "outcome", in.Outcome, &sav.Outcome{Disposition: sav.DispositionProcessed,
+			At: T0.Add(time.Second), ContentType: "text/plain", Response: []byte("ok")})
+		un, err := s.Unresolved(bg)
+		noErr(t, err, "Unresolved")
+		equal(t, "unresolved", len(un), 0)
+	}},
+	{"Identity", func(t *testing.T, s sav.Store) {
+		sub := NewTicket("REF-1", "")
+		create(t, s, sub, sav.Effects{})
+		create(t, s, NewTicket("REF-2", "OI-2"), sav.Effects{})
+		k := keyOf(sub)
+		for _, c := range []struct {
+			field  string
+			change func(*ticket.Ticket)
+		}{
+			{"ReferenceSigSAVRaccoOC", func(t *ticket.Ticket) { t.ReferenceSigSAVRaccoOC = "OTHER" }},
+			{"CodeOC", func(t *ticket.Ticket) { t.CodeOC = "OTHR" }},
+			{"CodeOI", func(t *ticket.Ticket) { t.CodeOI = "OTHR" }},
+		} {
+			_, err := s.Update(bg, k, func(t *ticket.Ticket) (sav.Effects, error) { c.change(t); return sav.Effects{}, nil })
+			isErr(t, err, sav.ErrKeyChanged, "changing "+c.field)
+			var ke *sav.KeyError
+			if !errors.As(err, &ke) || ke.Field != c.field {
+				t.Fatalf("changing %s: %v, want a *sav.KeyError on that field", c.field, err)
+			}
+		}
+		ack := func(ref string) sav.UpdateFunc {
+			return func(t *ticket.Ticket) (sav.Effects, error) {
+				return sav.Effects{}, t.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI,
+					At: T0.Add(time.Minute), ReferenceSigSAVOI: ref})
+			}
+		}
+		_, err := s.Update(bg, k, ack("OI-2"))
+		var de *sav.DuplicateError
+		if !errors.As(err, &de) || de.Existing.ReferenceSigSAVRaccoOC != "REF-2" {
+			t.Fatalf("taking another ticket's OI key: %v, want a *sav.DuplicateError holding REF-2", err)
+		}
+		_, err = s.Update(bg, k, ack("OI-1"))
+		noErr(t, err, "acknowledging")
+		got, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-1"})
+		noErr(t, err, "GetByOI after the acknowledgement")
+		equal(t, "ticket by its new OI key", got.ReferenceSigSAVRaccoOC, "REF-1")
+		_, err = s.Update(bg, k, func(t *ticket.Ticket) (sav.Effects, error) {
+			t.ReferenceSigSAVOI = "OI-9"
+			return sav.Effects{}, nil
+		})
+		isErr(t, err, sav.ErrKeyChanged, "changing the OI reference")
+	}},
+	{"List", func(t *testing.T, s sav.Store) {
+		mk := func(role codes.Role, ref, codeOC, codeOI, refOI string, closed bool) {
+			tk := NewTicket(ref, refOI)
+			tk.CodeOC, tk.CodeOI = codeOC, codeOI
+			if closed {
+				noErr(t, tk.Apply(ticket.Transaction{Kind: ticket.KindCancel, Sender: codes.RoleOC, At: T0.Add(time.Hour)}),
+					"cancel")
+			}
+			_, err := s.Create(bg, role, tk, sav.Effects{})
+			noErr(t, err, "Create "+ref)
+		}
+		mk(codes.RoleOI, "A", "BYTL", "FTEL", "OI-3", false)
+		mk(codes.RoleOI, "B", "SFRA", "FTEL", "OI-1", false)
+		mk(codes.RoleOI, "C", "BYTL", "FTEL", "OI-2", true)
+		mk(codes.RoleOI, "D", "BYTL", "AAAA", "OI-9", false)
+		mk(codes.RoleOC, "E", "BYTL", "FTEL", "OI-0", false)
+		mk(codes.RoleOC, "F", "BYTL", "FTEL", "", false)
+		refs := func(q sav.Query) []string {
+			t.Helper()
+			ts, err := s.List(bg, q)
+			noErr(t, err, "List")
+			out := []string{}
+			for _, tk := range ts {
+				out = append(out, tk.ReferenceSigSAVRaccoOC)
+			}
+			return out
+		}
+		equal(t, "all as OI", refs(sav.Query{Role: codes.RoleOI}), []string{"D", "B", "C", "A"})
+		equal(t, "all as OC", refs(sav.Query{Role: codes.RoleOC}), []string{"F", "E"})
+		equal(t, "open", refs(sav.Query{Role: codes.RoleOI, Open: true}), []string{"D", "B", "A"})
+		equal(t, "by OC", refs(sav.Query{Role: codes.RoleOI, CodeOC: "BYTL"}), []string{"D", "C", "A"})
+		equal(t, "by OI", refs(sav.Query{Role: codes.RoleOI, CodeOI: "FTEL"}), []string{"B", "C", "A"})
+		equal(t, "page", refs(sav.Query{Role: codes.RoleOI, Offset: 1, Limit: 2}), []string{"B", "C"})
+		equal(t, "past the end", refs(sav.Query{Role: codes.RoleOI, Offset: 4}), []string{})
+		match := func(t *ticket.Ticket) bool { return t.ReferenceSigSAVRaccoOC != "B" }
+		equal(t, "match, then page", refs(sav.Query{Role: codes.RoleOI, Match: match, Offset: 1, Limit: 1}),
+			[]string{"C"})
+		_, err := s.List(bg, sav.Query{Role: codes.RoleOI, Limit: -1})
+		isErr(t, err, sav.ErrInvalid, "negative limit")
+	}},
+	{"ContextDone", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		ctx, cancel := context.WithCancel(bg)
+		cancel()
+		if _, err := s.Create(ctx, codes.RoleOI, NewTicket("REF-2", ""), sav.Effects{}); err == nil {
+			t.Fatal("Create with a done context succeeded")
+		}
+		if _, err := s.Update(ctx, keyOf(tk), comment("x")); err == nil {
+			t.Fatal("Update with a done context succeeded")
+		}
+		if _, _, err := s.Record(ctx, inbound("m")); err == nil {
+			t.Fatal("Record with a done context succeeded")
+		}
+		if _, err := s.Commit(ctx, sav.Effects{Deliveries: []sav.Delivery{delivery("X")}}); err == nil {
+			t.Fatal("Commit with a done context succeeded")
+		}
+		equal(t, "stored", get(t, s, keyOf(tk)), tk)
+		_, err := s.Get(bg, keyOf(NewTicket("REF-2", "")))
+		isErr(t, err, sav.ErrNotFound, "the ticket created with a done context")
+		equal(t, "deliveries", labels(pending(t, s)), []string{})
+	}},
+}
+
+var journalTests = []test{
+	{"RecordAndDuplicate", func(t *testing.T, s sav.Store) {
+		in := inbound("m1")
+		stored, dup, err := s.Record(bg, in)
+		noErr(t, err, "Record")
+		if dup || stored.Seq == 0 || !stored.Pending() {
+			t.Fatalf("first Record: dup=%v seq=%d outcome=%+v", dup, stored.Seq, stored.Outcome)
+		}
+		in.Body[0] = 'X' // the caller's bytes are not the store's
+		again := inbound("m1")
+		again.Body = []byte("another body, same identity")
+		prev, dup, err := s.Record(bg, again)
+		noErr(t, err, "second Record")
+		if !dup {
+			t.Fatal("second Record of m1 is not reported as a duplicate")
+		}
+		equal(t, "the entry a duplicate returns", prev, stored)
+		equal(t, "its body", string(prev.Body), string(inbound("m1").Body))
+		other, dup, err := s.Record(bg, &sav.Inbound{Protocol: sav.ProtocolV2, ID: "m1", ReceivedAt: T0})
+		noErr(t, err, "Record v2")
+		if dup || other.Seq <= stored.Seq {
+			t.Fatalf("same ID in another protocol: dup=%v seq=%d", dup, other.Seq)
+		}
+	}},
+	{"OutcomeOfDuplicate", func(t *testing.T, s sav.Store) {
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		o := processed(codes.ReturnCodeCannotCreate, "AR KO 100")
+		noErr(t, s.Resolve(bg, sav.Resolution{Ref: inbound("m1").Ref(), Outcome: o}), "Resolve")
+		prev, dup, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record again")
+		if !dup || prev.Outcome == nil {
+			t.Fatalf("duplicate: dup=%v outcome=%v", dup, prev.Outcome)
+		}
+		equal(t, "outcome", *prev.Outcome, o)
+		err = s.Resolve(bg, sav.Resolution{Ref: inbound("m1").Ref(), Outcome: processed(0, "other")})
+		isErr(t, err, sav.ErrResolved, "resolving twice")
+		err = s.Resolve(bg, sav.Resolution{Ref: inbound("nope").Ref(), Outcome: processed(0, "")})
+		isErr(t, err, sav.ErrNotFound, "resolving an unknown message")
+		err = s.Resolve(bg, sav.Resolution{Ref: inbound("m1").Ref()})
+		isErr(t, err, sav.ErrInvalid, "resolving without disposition")
+		prev.Outcome.Response[0] = 'X'
+		got, err := s.Inbound(bg, inbound("m1").Ref())
+		noErr(t, err, "Inbound")
+		equal(t, "stored outcome", *got.Outcome, o)
+	}},
+	{"Quarantine", func(t *testing.T, s sav.Store) {
+		for _, id := range []string{"m1", "m2", "m3", "m4"} {
+			_, _, err := s.Record(bg, inbound(id))
+			noErr(t, err, "Record "+id)
+		}
+		q := sav.Quarantine(inbound("m3").Ref(), T0.Add(time.Second),
+			"sender evil@example.org is not the address configured for BYTL")
+		noErr(t, s.Resolve(bg, q), "quarantine m3")
+		noErr(t, s.Resolve(bg, sav.Quarantine(inbound("m1").Ref(), T0, "unreadable")), "quarantine m1")
+		noErr(t, s.Resolve(bg, sav.Resolution{Ref: inbound("m2").Ref(), Outcome: processed(0, "")}), "process m2")
+		direct := inbound("m5")
+		direct.Outcome = &sav.Outcome{Disposition: sav.DispositionQuarantined, At: T0, Reason: "unknown sender"}
+		_, _, err := s.Record(bg, direct)
+		noErr(t, err, "Record quarantined")
+		qs, err := s.Quarantined(bg)
+		noErr(t, err, "Quarantined")
+		ids := []string{}
+		for _, in := range qs {
+			ids = append(ids, in.ID)
+		}
+		equal(t, "quarantined, oldest first", ids, []string{"m1", "m3", "m5"})
+		equal(t, "reason", qs[1].Outcome.Reason, q.Outcome.Reason)
+		if !qs[1].Quarantined() {
+			t.Fatal("Quarantined() is false on a quarantined entry")
+		}
+		un, err := s.Unresolved(bg)
+		noErr(t, err, "Unresolved")
+		equal(t, "unresolved", len(un), 1)
+		equal(t, "unresolved", un[0].ID, "m4")
+		err = s.Resolve(bg, sav.Resolution{Ref: inbound("m3").Ref(), Outcome: processed(0, "")})
+		isErr(t, err, sav.ErrResolved, "processing a quarantined message")
+		prev, dup, err := s.Record(bg, inbound("m3"))
+		noErr(t, err, "Record m3 again")
+		if !dup || !prev.Quarantined() {
+			t.Fatalf("a quarantined message received again: dup=%v outcome=%+v", dup, prev.Outcome)
+		}
+	}},
+	{"InvalidRef", func(t *testing.T, s sav.Store) {
+		_, _, err := s.Record(bg, &sav.Inbound{Protocol: sav.ProtocolV1A})
+		isErr(t, err, sav.ErrInvalidKey, "Record without ID")
+		_, _, err = s.Record(bg, &sav.Inbound{Protocol: "x400", ID: "m"})
+		isErr(t, err, sav.ErrInvalidKey, "Record with an unknown protocol")
+		_, _, err = s.Record(bg, nil)
+		isErr(t, err, sav.ErrInvalid, "Record nil")
+		_, err = s.Inbound(bg, inbound("nope").Ref())
+		isErr(t, err, sav.ErrNotFound, "Inbound")
+	}},
+	{"CommitOutcomeAndAnswer", func(t *testing.T, s sav.Store) {
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		ds, err := s.Commit(bg, sav.Effects{
+			Deliveries: []sav.Delivery{mailDelivery("SAV_AR_FTEL_BYTL_20260302090000_0001.csv", "sav@bytl.example")},
+			Outcomes:   []sav.Resolution{{Ref: inbound("m1").Ref(), Outcome: processed(0, "AR")}},
+		})
+		noErr(t, err, "Commit")
+		if len(ds) != 1 || ds[0].ID == "" || ds[0].Status != sav.DeliveryPending {
+			t.Fatalf("Commit returned %+v", ds)
+		}
+		_, err = s.Commit(bg, sav.Effects{
+			Deliveries: []sav.Delivery{mailDelivery("again", "sav@bytl.example")},
+			Outcomes:   []sav.Resolution{{Ref: inbound("m1").Ref(), Outcome: processed(0, "AR")}},
+		})
+		isErr(t, err, sav.ErrResolved, "Commit resolving again")
+		_, err = s.Commit(bg, sav.Effects{Outcomes: []sav.Resolution{
+			{Ref: inbound("m2").Ref(), Outcome: processed(0, "")}}})
+		isErr(t, err, sav.ErrNotFound, "Commit resolving an unknown message")
+		equal(t, "pending", labels(pending(t, s)), []string{"SAV_AR_FTEL_BYTL_20260302090000_0001.csv"})
+	}},
+}
+
+var outboxTests = []test{
+	{"Enqueued", func(t *testing.T, s sav.Store) {
+		k := keyOf(NewTicket("REF-1", ""))
+		d := delivery("N1", k)
+		d.IdempotencyKey = "caller-key"
+		ds, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{d, delivery("N2", k)}})
+		noErr(t, err, "Commit")
+		if ds[0].ID == "" || ds[0].ID == ds[1].ID || ds[1].Seq <= ds[0].Seq {
+			t.Fatalf("IDs %q %q, seqs %d %d: want distinct IDs and increasing seqs", ds[0].ID, ds[1].ID,
+				ds[0].Seq, ds[1].Seq)
+		}
+		equal(t, "idempotency key kept", ds[0].IdempotencyKey, "caller-key")
+		equal(t, "idempotency key defaulted", ds[1].IdempotencyKey, ds[1].ID)
+		if ds[0].Status != sav.DeliveryPending || ds[0].Attempts != 0 || ds[0].EnqueuedAt.IsZero() {
+			t.Fatalf("a new delivery: %+v", ds[0])
+		}
+		got, err := s.Delivery(bg, ds[0].ID)
+		noErr(t, err, "Delivery")
+		equal(t, "stored", got, ds[0])
+		equal(t, "body", string(got.Body), "<N1/>")
+		got.Body[0] = 'X'
+		ds[0].Body[0] = 'X'
+		again, err := s.Delivery(bg, ds[0].ID)
+		noErr(t, err, "Delivery")
+		equal(t, "body after the caller changed its copies", string(again.Body), "<N1/>")
+		_, err = s.Delivery(bg, "nope")
+		isErr(t, err, sav.ErrNotFound, "unknown delivery")
+	}},
+	{"Invalid", func(t *testing.T, s sav.Store) {
+		for _, d := range []sav.Delivery{
+			{Protocol: "x400", Destination: sav.Destination{Address: "a"}},
+			{Protocol: sav.ProtocolV2},
+			{Protocol: sav.ProtocolV2, Destination: sav.Destination{Address: "a"}, Tickets: []sav.Key{{}}},
+		} {
+			_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("ok"), d}})
+			isErr(t, err, sav.ErrInvalid, fmt.Sprintf("Commit %+v", d))
+		}
+		equal(t, "pending", labels(pending(t, s)), []string{})
+		_, err := s.Claim(bg, sav.ClaimRequest{Now: T0, Limit: 0, Lease: time.Minute})
+		isErr(t, err, sav.ErrInvalid, "Claim with limit 0")
+	}},
+	{"OrderPerTicket", func(t *testing.T, s sav.Store) {
+		a, b := keyOf(NewTicket("A", "")), keyOf(NewTicket("B", ""))
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{
+			delivery("A1", a), delivery("B1", b), delivery("A2", a), delivery("AB", a, b), delivery("B2", b),
+		}})
+		noErr(t, err, "Commit")
+		c := claim(t, s, T0, 10)
+		equal(t, "first claim", labels(c.Deliveries), []string{"A1", "B1"})
+		if c.Deliveries[0].Status != sav.DeliveryInFlight || c.Deliveries[0].Attempts != 1 {
+			t.Fatalf("claimed delivery: %+v", c.Deliveries[0])
+		}
+		equal(t, "nothing more while A1 and B1 are in flight", claimLabels(t, s, T0, 10), []string{})
+		noErr(t, s.Delivered(bg, c.Deliveries[1].ID, T0), "Delivered B1")
+		equal(t, "B2 waits for AB, which waits for A2", claimLabels(t, s, T0, 10), []string{})
+		noErr(t, s.Delivered(bg, c.Deliveries[0].ID, T0), "Delivered A1")
+		c = claim(t, s, T0, 10)
+		equal(t, "after A1", labels(c.Deliveries), []string{"A2"})
+		noErr(t, s.Delivered(bg, c.Deliveries[0].ID, T0), "Delivered A2")
+		c = claim(t, s, T0, 10)
+		equal(t, "after A2", labels(c.Deliveries), []string{"AB"})
+		noErr(t, s.Delivered(bg, c.Deliveries[0].ID, T0), "Delivered AB")
+		noErr(t, s.Delivered(bg, c.Deliveries[0].ID, T0), "Delivered AB again")
+		equal(t, "after AB", claimLabels(t, s, T0, 10), []string{"B2"})
+		d, err := s.Delivery(bg, c.Deliveries[0].ID)
+		noErr(t, err, "Delivery")
+		if d.Status != sav.DeliveryDelivered || !d.DeliveredAt.Equal(T0) {
+			t.Fatalf("delivered: %+v", d)
+		}
+	}},
+	{"OrderPerDestination", func(t *testing.T, s sav.Store) {
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{
+			mailDelivery("X1", "x@example.org"), mailDelivery("Y1", "y@example.org"),
+			mailDelivery("X2", "x@example.org"),
+		}})
+		noErr(t, err, "Commit")
+		c := claim(t, s, T0, 1)
+		equal(t, "limit 1", labels(c.Deliveries), []string{"X1"})
+		if c.NextDue.After(T0) {
+			t.Fatalf("NextDue %v: Y1 is ready now", c.NextDue)
+		}
+		equal(t, "then", claimLabels(t, s, T0, 10), []string{"Y1"})
+	}},
+	{"FailedThenRetried", func(t *testing.T, s sav.Store) {
+		k := keyOf(NewTicket("A", ""))
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", k), delivery("A2", k)}})
+		noErr(t, err, "Commit")
+		d := claim(t, s, T0, 1).Deliveries[0]
+		next := T0.Add(30 * time.Second)
+		noErr(t, s.Failed(bg, d.ID, sav.Failure{At: T0.Add(time.Second), Err: "connection refused", Next: next}),
+			"Failed")
+		err = s.Failed(bg, d.ID, sav.Failure{At: T0, Err: "again", Next: next})
+		isErr(t, err, sav.ErrDeliveryState, "Failed on a pending delivery")
+		c := claim(t, s, T0.Add(10*time.Second), 10)
+		equal(t, "before its next attempt", labels(c.Deliveries), []string{})
+		if !c.NextDue.Equal(next) {
+			t.Fatalf("NextDue = %v, want %v", c.NextDue, next)
+		}
+		ps := pending(t, s)
+		equal(t, "pending", labels(ps), []string{"A1", "A2"})
+		if ps[0].LastError != "connection refused" || ps[0].Attempts != 1 || !ps[0].NextAttempt.Equal(next) ||
+			!ps[0].LastAttemptAt.Equal(T0.Add(time.Second)) {
+			t.Fatalf("pending A1: %+v", ps[0])
+		}
+		c = claim(t, s, next, 10)
+		equal(t, "at its next attempt", labels(c.Deliveries), []string{"A1"})
+		equal(t, "attempts", c.Deliveries[0].Attempts, 2)
+	}},
+	{"ParkedRetriedAbandoned", func(t *testing.T, s sav.Store) {
+		k := keyOf(NewTicket("A", ""))
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", k), delivery("A2", k),
+			delivery("A3", k)}})
+		noErr(t, err, "Commit")
+		d := claim(t, s, T0, 1).Deliveries[0]
+		noErr(t, s.Failed(bg, d.ID, sav.Failure{At: T0, Err: "fault 13", Park: true, Reason: "permanent failure"}),
+			"park")
+		st, err := s.Stuck(bg)
+		noErr(t, err, "Stuck")
+		equal(t, "stuck", labels(st), []string{"A1"})
+		if st[0].Status != sav.DeliveryStuck || st[0].Reason != "permanent failure" || st[0].LastError != "fault 13" {
+			t.Fatalf("stuck: %+v", st[0])
+		}
+		equal(t, "pending", labels(pending(t, s)), []string{"A2", "A3"})
+		c := claim(t, s, T0.Add(time.Hour), 10)
+		equal(t, "A2 waits behind the stuck A1", labels(c.Deliveries), []string{})
+		if !c.NextDue.IsZero() {
+			t.Fatalf("NextDue = %v with only a stuck delivery ahead", c.NextDue)
+		}
+		err = s.Retry(bg, st[0].ID+"x", T0)
+		isErr(t, err, sav.ErrNotFound, "Retry of an unknown delivery")
+		noErr(t, s.Retry(bg, st[0].ID, T0.Add(time.Hour)), "Retry")
+		err = s.Retry(bg, st[0].ID, T0)
+		isErr(t, err, sav.ErrDeliveryState, "Retry of a pending delivery")
+		c = claim(t, s, T0.Add(time.Hour), 10)
+		equal(t, "after the retry", labels(c.Deliveries), []string{"A1"})
+		equal(t, "attempts start again", c.Deliveries[0].Attempts, 1)
+		noErr(t, s.Failed(bg, c.Deliveries[0].ID, sav.Failure{At: T0, Err: "fault 13", Park: true, Reason: "again"}),
+			"park again")
+		err = s.Abandon(bg, c.Deliveries[0].ID, "the partner refuses it; agreed by phone")
+		noErr(t, err, "Abandon")
+		d2 := claim(t, s, T0.Add(time.Hour), 10).Deliveries
+		equal(t, "A2 goes once A1 is abandoned", labels(d2), []string{"A2"})
+		err = s.Abandon(bg, d2[0].ID, "in flight")
+		isErr(t, err, sav.ErrDeliveryState, "Abandon in flight")
+		ab, err := s.Delivery(bg, c.Deliveries[0].ID)
+		noErr(t, err, "Delivery")
+		if ab.Status != sav.DeliveryAbandoned || ab.Reason != "the partner refuses it; agreed by phone" {
+			t.Fatalf("abandoned: %+v", ab)
+		}
+		err = s.Delivered(bg, ab.ID, T0)
+		isErr(t, err, sav.ErrDeliveryState, "Delivered on an abandoned delivery")
+		st, err = s.Stuck(bg)
+		noErr(t, err, "Stuck")
+		equal(t, "stuck", labels(st), []string{})
+		// A pending delivery not yet attempted can be abandoned too.
+		all := pending(t, s)
+		noErr(t, s.Abandon(bg, all[len(all)-1].ID, "superseded"), "Abandon pending")
+		equal(t, "pending", labels(pending(t, s)), []string{"A2"})
+	}},
+	{"LeaseEnds", func(t *testing.T, s sav.Store) {
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", keyOf(NewTicket("A", "")))}})
+		noErr(t, err, "Commit")
+		c := claim(t, s, T0, 1)
+		lease := T0.Add(time.Minute)
+		equal(t, "lease", c.Deliveries[0].LeaseUntil, lease)
+		c2 := claim(t, s, T0.Add(30*time.Second), 1)
+		equal(t, "during the lease", labels(c2.Deliveries), []string{})
+		if !c2.NextDue.Equal(lease) {
+			t.Fatalf("NextDue = %v, want the end of the lease %v", c2.NextDue, lease)
+		}
+		c3 := claim(t, s, lease, 1)
+		equal(t, "after the lease", labels(c3.Deliveries), []string{"A1"})
+		equal(t, "attempts", c3.Deliveries[0].Attempts, 2)
+		noErr(t, s.Delivered(bg, c.Deliveries[0].ID, lease), "Delivered by the first claimer")
+		noErr(t, s.Delivered(bg, c3.Deliveries[0].ID, lease), "Delivered by the second claimer")
+		equal(t, "pending", labels(pending(t, s)), []string{})
+	}},
+	{"NotAttemptedBeforeNextAttempt", func(t *testing.T, s sav.Store) {
+		d := delivery("later", keyOf(NewTicket("A", "")))
+		d.NextAttempt = T0.Add(time.Hour)
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{d}})
+		noErr(t, err, "Commit")
+		c := claim(t, s, T0, 1)
+		equal(t, "before", labels(c.Deliveries), []string{})
+		equal(t, "NextDue", c.NextDue, d.NextAttempt)
+		equal(t, "at", claimLabels(t, s, d.NextAttempt, 1), []string{"later"})
+	}},
+}
+
+var concurrencyTests = []test{
+	{"Updates", func(t *testing.T, s sav.Store) {
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		const n = 50
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			okay []string
+		)
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				text := fmt.Sprintf("message %02d", i)
+				_, err := s.Update(bg, keyOf(tk), func(tk *ticket.Ticket) (sav.Effects, error) {
+					// Widen the window in which an unserialised store would
+					// let another update run on the same version.
+					time.Sleep(200 * time.Microsecond)
+					if i%10 == 9 {
+						return sav.Effects{}, errors.New("refused by the caller")
+					}
+					if err := tk.Apply(Comment(text)); err != nil {
+						return sav.Effects{}, err
+					}
+					return sav.Effects{Deliveries: []sav.Delivery{delivery(fmt.Sprintf("%s v%d", text, tk.Version))}}, nil
+				})
+				if err == nil {
+					mu.Lock()
+					okay = append(okay, text)
+					mu.Unlock()
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if len(okay) != n-n/10 {
+			t.Fatalf("%d updates succeeded, want %d", len(okay), n-n/10)
+		}
+		got := get(t, s, keyOf(tk))
+		var seen []string
+		var want []string
+		for i, r := range got.History[2:] {
+			if r.Version != i+1 {
+				t.Fatalf("history entry %d has version %d, want %d: versions must be contiguous", i+2, r.Version, i+1)
+			}
+			seen = append(seen, r.Message.Texte)
+			want = append(want, fmt.Sprintf("%s v%d", r.Message.Texte, r.Version))
+		}
+		equal(t, "version", got.Version, len(okay))
+		slices.Sort(okay)
+		sorted := slices.Sorted(slices.Values(seen))
+		equal(t, "successful updates in the history, each once", sorted, okay)
+		equal(t, "deliveries, in the order of the versions", labels(pending(t, s)), want)
+	}},
+	{"Creates", func(t *testing.T, s sav.Store) {
+		const n = 20
+		var (
+			wg     sync.WaitGroup
+			mu     sync.Mutex
+			won    []*ticket.Ticket
+			others []*sav.DuplicateError
+		)
+		start := make(chan struct{})
+		for i := range n {
+			wg.Go(func() {
+				<-start
+				tk := NewTicket("REF-1", fmt.Sprintf("OI-%02d", i))
+				got, err := s.Create(bg, codes.RoleOI, tk, sav.Effects{Deliveries: []sav.Delivery{delivery(tk.ReferenceSigSAVOI)}})
+				mu.Lock()
+				defer mu.Unlock()
+				var de *sav.DuplicateError
+				switch {
+				case err == nil:
+					won = append(won, got)
+				case errors.As(err, &de):
+					others = append(others, de)
+				default:
+					t.Errorf("Create: %v", err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if len(won) != 1 || len(others) != n-1 {
+			t.Fatalf("%d creates won and %d were duplicates, want 1 and %d", len(won), len(others), n-1)
+		}
+		for _, de := range others {
+			equal(t, "the existing ticket a duplicate returns", de.Existing, won[0])
+		}
+		equal(t, "stored", get(t, s, keyOf(won[0])), won[0])
+		equal(t, "deliveries: the winner's only", labels(pending(t, s)), []string{won[0].ReferenceSigSAVOI})
+	}},
+	{"Journal", func(t *testing.T, s sav.Store) {
+		const n = 20
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		firsts := 0
+		for range n {
+			wg.Go(func() {
+				_, dup, err := s.Record(bg, inbound("same"))
+				if err != nil {
+					t.Errorf("Record: %v", err)
+					return
+				}
+				if !dup {
+					mu.Lock()
+					firsts++
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		equal(t, "records that were not duplicates", firsts, 1)
+	}},
+	{"ProcessOnce", func(t *testing.T, s sav.Store) {
+		// Two workers process the same inbound message at once; the outcome
+		// recorded with the ticket change lets one of them win.
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		var errs []error
+		for range 10 {
+			wg.Go(func() {
+				_, err := s.Update(bg, keyOf(tk), func(t *ticket.Ticket) (sav.Effects, error) {
+					return sav.Effects{Outcomes: []sav.Resolution{{Ref: inbound("m1").Ref(), Outcome: processed(0, "")}},
+						Deliveries: []sav.Delivery{delivery("answer")}}, t.Apply(Comment("m1"))
+				})
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !errors.Is(err, sav.ErrResolved):
+				t.Fatalf("Update: %v", err)
+			}
+		}
+		equal(t, "successful processings", ok, 1)
+		equal(t, "version", get(t, s, keyOf(tk)).Version, 1)
+		equal(t, "deliveries", labels(pending(t, s)), []string{"answer"})
+	}},
+	{"Claims", func(t *testing.T, s sav.Store) {
+		var ds []sav.Delivery
+		for i := range 200 {
+			ds = append(ds, delivery(fmt.Sprintf("D%03d", i), keyOf(NewTicket(fmt.Sprintf("T%02d", i%20), ""))))
+		}
+		_, err := s.Commit(bg, sav.Effects{Deliveries: ds})
+		noErr(t, err, "Commit")
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		got := map[string]int{}
+		var order []string
+		for range 8 {
+			wg.Go(func() {
+				for {
+					c, err := s.Claim(bg, sav.ClaimRequest{Now: T0, Limit: 3, Lease: time.Hour})
+					if err != nil {
+						t.Errorf("Claim: %v", err)
+						return
+					}
+					if len(c.Deliveries) == 0 {
+						mu.Lock()
+						n := len(got)
+						mu.Unlock()
+						if n == 200 {
+							return
+						}
+						continue
+					}
+					for _, d := range c.Deliveries {
+						mu.Lock()
+						got[d.Label]++
+						order = append(order, d.Label)
+						mu.Unlock()
+						if err := s.Delivered(bg, d.ID, T0); err != nil {
+							t.Errorf("Delivered: %v", err)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for l, n := range got {
+			if n != 1 {
+				t.Fatalf("%s claimed %d times", l, n)
+			}
+		}
+		last := map[int]int{}
+		for _, l := range order {
+			var i int
+			fmt.Sscanf(l, "D%03d", &i)
+			if p, ok := last[i%20]; ok && p > i {
+				t.Fatalf("ticket T%02d: D%03d claimed after D%03d", i%20, i, p)
+			}
+			last[i%20] = i
+		}
+	}},
+}
