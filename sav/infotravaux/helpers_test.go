@@ -1,6 +1,7 @@
 package infotravaux
 
 import (
+	"context"
 	"flag"
 	"net/http/httptest"
 	"os"
@@ -123,4 +124,10 @@ func repoRoot(t testing.TB) string {
 		require.NotEqual(t, parent, dir, "go.mod not found")
 		dir = parent
 	}
+}
+
+func contextCanceled(t testing.TB) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx, cancel
 }
