@@ -52,8 +52,9 @@ type MemPlanning struct {
 	policy rdv.Policy
 
 	mu       sync.Mutex
-	offers   map[string]*offer   // slot id → what the search that returned it said
-	bookings map[string]*booking // appointment id → booking
+	offers   map[string]*offer                // slot id → what the search that returned it said
+	bookings map[string]*booking              // appointment id → booking
+	byTech   map[string]map[*booking]struct{} // technician → its bookings
 	seq      int
 }
 
@@ -115,7 +116,8 @@ func NewMemPlanning(cfg MemConfig) (*MemPlanning, error) {
 		cfg.MaxOffers = 100000
 	}
 	cfg.Technicians = slices.Clone(cfg.Technicians)
-	return &MemPlanning{cfg: cfg, policy: p, offers: map[string]*offer{}, bookings: map[string]*booking{}}, nil
+	return &MemPlanning{cfg: cfg, policy: p, offers: map[string]*offer{}, bookings: map[string]*booking{},
+		byTech: map[string]map[*booking]struct{}{}}, nil
 }
 
 func slotID(tech string, s rdv.Slot) string {
@@ -157,8 +159,8 @@ func (m *MemPlanning) candidates(from, to, now time.Time) []rdv.Slot {
 
 // busy reports whether tech has a booking overlapping s, other than except.
 func (m *MemPlanning) busy(tech string, s rdv.Slot, except *booking) bool {
-	for _, b := range m.bookings {
-		if b != except && b.offer.tech == tech && rdv.Overlap(b.offer.slot, s) {
+	for b := range m.byTech[tech] {
+		if b != except && rdv.Overlap(b.offer.slot, s) {
 			return true
 		}
 	}
@@ -243,8 +245,23 @@ func (m *MemPlanning) Book(ctx context.Context, r BookRequest) (string, error) {
 	}
 	b := &booking{id: m.newID(), sirenOC: r.SirenOC, offer: *o, insee: r.CodeInsee, nature: r.NatureProduit,
 		segment: r.SegmentMarche, statut: StatutRendezVousCree}
-	m.bookings[b.id] = b
+	m.add(b)
 	return b.id, nil
+}
+
+func (m *MemPlanning) add(b *booking) {
+	m.bookings[b.id] = b
+	set := m.byTech[b.offer.tech]
+	if set == nil {
+		set = map[*booking]struct{}{}
+		m.byTech[b.offer.tech] = set
+	}
+	set[b] = struct{}{}
+}
+
+func (m *MemPlanning) remove(b *booking) {
+	delete(m.bookings, b.id)
+	delete(m.byTech[b.offer.tech], b)
 }
 
 // lookup returns the caller's booking id.
@@ -301,12 +318,14 @@ func (m *MemPlanning) Report(ctx context.Context, r ReportRequest) (string, erro
 	if r.NatureReport == NatureReportNouveau {
 		nb := &booking{id: m.newID(), sirenOC: b.sirenOC, offer: moved, insee: r.CodeInsee, nature: r.NatureProduit,
 			segment: r.SegmentMarche, statut: StatutRendezVousCree}
-		delete(m.bookings, b.id)
-		m.bookings[nb.id] = nb
+		m.remove(b)
+		m.add(nb)
 		return nb.id, nil
 	}
+	m.remove(b)
 	b.offer, b.insee, b.nature, b.segment, b.statut = moved, r.CodeInsee, r.NatureProduit, r.SegmentMarche,
 		StatutRendezVousCree
+	m.add(b)
 	return "", nil
 }
 
@@ -334,10 +353,11 @@ func (m *MemPlanning) Cancel(ctx context.Context, id string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if _, err := m.lookup(id, ""); err != nil {
+	b, err := m.lookup(id, "")
+	if err != nil {
 		return err
 	}
-	delete(m.bookings, id)
+	m.remove(b)
 	return nil
 }
 
