@@ -81,7 +81,7 @@ type zeepResult struct {
 func runZeep(t *testing.T, py, wsdl string) {
 	t.Helper()
 	s := newService(t, MemConfig{})
-	cmd := exec.CommandContext(t.Context(), py, filepath.Join("testdata", "zeep", "interop.py"), wsdl, s.http.URL)
+	cmd := exec.CommandContext(t.Context(), py, filepath.Join("..", "testdata", "zeep", "plancharge_interop.py"), wsdl, s.http.URL)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -1,7 +1,7 @@
 """Calls the four operations of the Plan de charge SAV web service with
 python3-zeep, a generic SOAP toolkit that builds its client from a WSDL.
 
-usage: interop.py WSDL ADDRESS
+usage: plancharge_interop.py WSDL ADDRESS
 
 WSDL is the service description to load (the published one, or the one the
 server serves); ADDRESS is the endpoint to call instead of the WSDL's own.
@@ -22,7 +22,7 @@ PARIS = datetime.timezone(datetime.timedelta(hours=1))
 
 
 def fail(msg):
-    print("interop.py: " + msg, file=sys.stderr)
+    print("plancharge_interop.py: " + msg, file=sys.stderr)
     sys.exit(1)
 
 
@@ -35,7 +35,7 @@ def body(result):
 
 def main():
     if len(sys.argv) != 3:
-        fail("usage: interop.py WSDL ADDRESS")
+        fail("usage: plancharge_interop.py WSDL ADDRESS")
     wsdl, address = sys.argv[1], sys.argv[2]
     client = zeep.Client(wsdl)
     service = client.create_service(NS + "PlanChargeFtthSavServiceSoapBinding", address)
