@@ -2,6 +2,7 @@ package v1a
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -324,4 +325,97 @@ func TestRFC2231Charsets(t *testing.T) {
 		_, params := contentDisposition2(tt.in)
 		require.Equal(t, tt.want, params["filename"], tt.in)
 	}
+}
+
+func TestNewMessageErrors(t *testing.T) {
+	from := mail.Address{Address: "sav@oc.example"}
+	to := []mail.Address{{Address: "sav@oi.example"}}
+	at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
+	name := FileName{Flow: FlowDommage, Sender: "BTGP", Recipient: "FTEL", Time: at, Seq: 7}
+
+	_, err := NewMessage(from, to, FileName{Flow: FlowDepot, Sender: "bad", Recipient: "FTEL", Time: at, Seq: 1}, nil, nil)
+	require.ErrorIs(t, err, ErrFileName)
+
+	_, err = NewMessage(from, to, name, []Record{&Depot{}}, nil)
+	require.ErrorIs(t, err, ErrWrongFlow)
+
+	_, err = NewMessage(from, to, name, []Record{&Dommage{ReferenceDommageOC: "D-1", Commentaire: "emoji 😀"}}, nil)
+	require.ErrorIs(t, err, ErrUnencodable)
+
+	m, err := NewMessage(from, to, name, []Record{&Dommage{ReferenceDommageOC: "D-1", Commentaire: "emoji 😀"}},
+		&MessageOptions{Charset: UTF8, Text: "voir pièce jointe", InReplyTo: "x@y"})
+	require.NoError(t, err)
+	require.Equal(t, "DOMMAGE FTTH - SAV_DOMMAGE_BTGP_FTEL_20261125103000_0007.csv", m.Subject)
+	require.Equal(t, "utf-8", m.Charset)
+	require.Equal(t, "x@y", m.InReplyTo)
+	in, err := ReadMail(bytes.NewReader(mustBytes(t, m)))
+	require.NoError(t, err)
+	require.Equal(t, FlowDommage, in.Flow)
+	require.Equal(t, "emoji 😀", in.Records[0].(*Dommage).Commentaire)
+	require.Equal(t, "voir pièce jointe", in.Message.Text)
+
+	// Another naming for a partner.
+	naming := DefaultNaming()
+	naming.SubjectDommage = "DEGATS - "
+	m, err = NewMessage(from, to, name, nil, &MessageOptions{Naming: &naming})
+	require.NoError(t, err)
+	require.Equal(t, "DEGATS - SAV_DOMMAGE_BTGP_FTEL_20261125103000_0007.csv", m.Subject)
+	p := MailParser{Naming: &naming}
+	in, err = p.ReadMail(bytes.NewReader(mustBytes(t, m)))
+	require.NoError(t, err)
+	require.NoError(t, in.NameErr)
+	require.Empty(t, in.Records)
+}
+
+func mustBytes(t *testing.T, m *Message) []byte {
+	t.Helper()
+	b, err := m.Bytes()
+	require.NoError(t, err)
+	return b
+}
+
+func TestReadMailNames(t *testing.T) {
+	// A file renamed by a person still decodes, from its header line.
+	m := depotMessage(t)
+	m.FileName = "signalisation client.csv"
+	m.Subject = "urgent"
+	in, err := ReadMail(bytes.NewReader(mustBytes(t, m)))
+	require.NoError(t, err)
+	require.Equal(t, FlowDepot, in.Flow)
+	require.ErrorIs(t, in.NameErr, ErrFileName)
+	require.Len(t, in.Records, 2)
+
+	// The header cannot be read at all: no Inbound.
+	in, err = ReadMail(strings.NewReader("\x00garbage\r\n\r\n"))
+	require.ErrorIs(t, err, ErrMailSyntax)
+	require.Nil(t, in)
+
+	// Oversized: the Inbound still names the sender.
+	p := MailParser{Limits: MailLimits{MaxSize: 600}}
+	in, err = p.ReadMail(bytes.NewReader(mustBytes(t, depotMessage(t))))
+	require.ErrorIs(t, err, ErrMailTooLarge)
+	require.Equal(t, "sav@oc.example", in.Sender())
+	require.NoError(t, in.NameErr)
+}
+
+func TestMaildirOversizedIsQuarantined(t *testing.T) {
+	ctx := context.Background()
+	md, err := OpenMaildir(t.TempDir())
+	require.NoError(t, err)
+	md.MaxSize = 600
+	_, err = md.Deliver(ctx, readMailFixture(t, "outlook_alternative_base64.eml"))
+	require.NoError(t, err)
+	envs, err := md.Fetch(ctx)
+	require.NoError(t, err)
+	require.Len(t, envs[0].Raw, 601, "Fetch reads one byte past the limit")
+	var answered []*Message
+	p := &Poller{Mailbox: md, Parser: &MailParser{Limits: MailLimits{MaxSize: 600}}, Operator: "FTEL",
+		Self:    mail.Address{Address: "sav@oi.example"},
+		Handler: MailHandlerFunc(func(context.Context, *Inbound) error { t.Fatal("handled"); return nil }),
+		Replies: SenderFunc(func(_ context.Context, m *Message) error { answered = append(answered, m); return nil })}
+	res, err := p.Poll(ctx)
+	require.NoError(t, err)
+	require.Equal(t, PollResult{Quarantined: 1, Answered: 1}, res)
+	require.Len(t, answered, 1)
+	require.Contains(t, string(answered[0].Attachment), "message too large")
 }
