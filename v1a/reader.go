@@ -133,9 +133,18 @@ func (r *Reader) open() error {
 	if max <= 0 {
 		max = DefaultMaxRecordBytes
 	}
-	head := make([]byte, sniffLimit)
-	n, rerr := io.ReadFull(r.src, head)
-	head = head[:n]
+	// Read the start of the file to choose its charset: a small buffer
+	// first, so small files stay cheap, then up to sniffLimit.
+	buf := make([]byte, 4<<10)
+	n, rerr := io.ReadFull(r.src, buf)
+	if rerr == nil {
+		big := make([]byte, sniffLimit)
+		copy(big, buf)
+		var m int
+		m, rerr = io.ReadFull(r.src, big[n:])
+		buf, n = big, n+m
+	}
+	head := buf[:n]
 	atEOF := rerr != nil
 	var rest io.Reader = r.src
 	switch {
@@ -149,14 +158,16 @@ func (r *Reader) open() error {
 	if err != nil {
 		return err
 	}
-	var src io.Reader = io.MultiReader(bytes.NewReader(head[skip:]), rest)
 	if mode.enc != nil {
-		src = transformed(src, mode.enc)
+		src := transformed(io.MultiReader(bytes.NewReader(head[skip:]), rest), mode.enc)
 		mode.name = "utf-8 (from " + mode.name + ")"
 		mode.enc = nil
+		r.sc = newScanner(src, comma, max, nil, 0, 0)
+	} else {
+		// The scanner goes on in the sniffing buffer.
+		r.sc = newScanner(rest, comma, max, buf, skip, n)
 	}
 	r.mode = mode
-	r.sc = newScanner(src, comma, max)
 	r.dec.aliases = r.Aliases.withDefaults()
 	r.dec.strict = r.Strict
 

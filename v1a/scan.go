@@ -34,8 +34,13 @@ type scanner struct {
 
 const scanBufSize = 64 << 10
 
-func newScanner(r io.Reader, comma byte, maxRecord int) *scanner {
-	return &scanner{r: r, buf: make([]byte, scanBufSize), comma: comma, maxRecord: maxRecord, line: 1}
+// newScanner returns a scanner reading r; buf[pos:end] holds bytes already
+// read from it (nil buf: a fresh buffer).
+func newScanner(r io.Reader, comma byte, maxRecord int, buf []byte, pos, end int) *scanner {
+	if buf == nil {
+		buf = make([]byte, scanBufSize)
+	}
+	return &scanner{r: r, buf: buf, pos: pos, end: end, comma: comma, maxRecord: maxRecord, line: 1}
 }
 
 func (s *scanner) readErr(err error) {

@@ -1,0 +1,142 @@
+// Command savctl checks, answers and converts the files operators exchange
+// under the Interop'Fibre SAV protocols (SAVCTL.md). Its output formats and
+// exit codes are a contract: 0 everything valid or done, 1 at least one
+// input invalid, 2 usage error, unreadable file or internal error.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+)
+
+// Exit codes (SAVCTL.md).
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+// env is what a command runs with: the streams and the environment's
+// clock, so tests run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// command is one savctl sub-command.
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) int
+}
+
+// commands lists the sub-commands; each lives in its own file.
+func commands() map[string]command {
+	return map[string]command{
+		"check":   {"check v1a CSV files and mails", runCheck},
+		"ar":      {"write the AR of a v1a DEPOT file", runAR},
+		"convert": {"convert one ticket-bearing record", runConvert},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a sub-command and returns the exit code.
+func run(ctx context.Context, e *env, args []string) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(e.stderr, cmds)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "savctl: unknown command %q\n", args[0])
+		usage(e.stderr, cmds)
+		return exitUsage
+	}
+	return c.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "usage: savctl COMMAND [options] ARGS")
+	fmt.Fprintln(w, "commands:")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "exit codes: 0 valid/done, 1 an input is invalid, 2 usage error, unreadable file or internal error")
+}
+
+// usageError is a bad command line: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// fail prints err for command name and returns its exit code: 2 for usage
+// errors (with the hint), unreadable files and internal errors.
+func fail(e *env, name string, err error, hint string) int {
+	fmt.Fprintf(e.stderr, "savctl %s: %v\n", name, err)
+	var ue *usageError
+	if errors.As(err, &ue) && hint != "" {
+		fmt.Fprintln(e.stderr, "usage: "+hint)
+	}
+	return exitUsage
+}
+
+// input is one file named on the command line, read whole.
+type input struct {
+	name string // as given ("-" for stdin)
+	data []byte
+}
+
+// readInput reads a file, or stdin for "-". Inputs are limited to 256 MiB.
+func readInput(e *env, name string) (*input, error) {
+	const limit = 256 << 20
+	var r io.Reader
+	if name == "-" {
+		r = e.stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, limit)
+	}
+	return &input{name: name, data: data}, nil
+}
+
+// baseName is the file name part of a path, for file-name rules.
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,291 @@
+package v1a_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/ticket"
+	"github.com/opensav/savsdk/v1a"
+)
+
+const benchLines = 100_000
+
+// benchDepots returns n realistic DEPOT records: both access ids, a
+// customer, slots on half of them, accents in names and comments.
+func benchDepots(n int) []v1a.Record {
+	recs := make([]v1a.Record, n)
+	names := []string{"Lefèvre", "DUPONT", "Müller", "Nguyen", "Cœurdevey"}
+	for i := range recs {
+		d := &v1a.Depot{
+			ReferencePrestationPrise: fmt.Sprintf("VIA0A%015d", i), ReferencePrise: fmt.Sprintf("FI-%04d-%04d", i/10000, i%10000),
+			ReferenceSigSAVRaccoOC: fmt.Sprintf("BTGP-MG-OI-%06d-ZZZZ", i), DateIncidClientFinal: ticket.Date{Year: 2026, Month: 1, Day: 1 + i%4},
+			NatureDefaut: codes.NatureDefautCoupure, PrelocDefaut: codes.PrelocDefautPBO, NomClient: names[i%len(names)],
+			PrenomClient: "Zoé", ContactClient1: fmt.Sprintf("06%08d", i), Commentaire: "Pas de signal chez notre cliente… Signal au PM : -19.43 dBm",
+		}
+		if i%2 == 0 {
+			d.PrelocDefaut = codes.PrelocDefautPTO
+			d.PropalRdv = []ticket.Slot{{Debut: paris(2026, 1, 8, 14, 0, 0), Fin: paris(2026, 1, 8, 16, 0, 0)},
+				{Debut: paris(2026, 1, 9, 10, 0, 0), Fin: paris(2026, 1, 9, 12, 0, 0)}}
+		}
+		if i%10 == 0 {
+			d.Commentaire = "Client : \"code porte\"; 3e étage\nappeler avant"
+		}
+		recs[i] = d
+	}
+	return recs
+}
+
+var benchData = sync.OnceValue(func() []byte {
+	var buf bytes.Buffer
+	if err := v1a.WriteAll(&buf, v1a.FlowDepot, benchDepots(benchLines)...); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+})
+
+func readValidate(b *testing.B, data []byte) {
+	r := v1a.NewReader(bytes.NewReader(data))
+	v := &v1a.Validator{Now: goldenNow}
+	ctx := context.Background()
+	n := 0
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if rec == nil {
+			b.Fatal(err)
+		}
+		if res := v.Check(ctx, r.Line(), rec, err); !res.Valid() {
+			b.Fatalf("line %d: %v", r.Line(), res.Errors)
+		}
+		n++
+	}
+	if n != benchLines {
+		b.Fatalf("read %d lines", n)
+	}
+}
+
+func readCSV(b *testing.B, data []byte) {
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = ';'
+	n := 0
+	for {
+		_, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if n != benchLines+1 {
+		b.Fatalf("read %d lines", n)
+	}
+}
+
+// BenchmarkReadValidateDepot decodes (Windows-1252) and validates 100 000
+// DEPOT lines.
+func BenchmarkReadValidateDepot(b *testing.B) {
+	data := benchData()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		readValidate(b, data)
+	}
+}
+
+// BenchmarkReadDepotCSVBaseline reads the same bytes with encoding/csv, the
+// baseline of BenchmarkReadValidateDepot.
+func BenchmarkReadDepotCSVBaseline(b *testing.B) {
+	data := benchData()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		readCSV(b, data)
+	}
+}
+
+func writeRecords(b *testing.B, recs []v1a.Record) {
+	w := v1a.NewWriter(io.Discard, v1a.FlowDepot)
+	for _, r := range recs {
+		if err := w.Write(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// csvRows are the same lines as strings, the input of the csv.Writer
+// baseline.
+func csvRows(b *testing.B) [][]string {
+	_, recs, _, err := v1a.ReadAll(bytes.NewReader(benchData()))
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(benchData()))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil || len(rows) != len(recs)+1 {
+		b.Fatal(err)
+	}
+	return rows
+}
+
+func writeCSV(b *testing.B, rows [][]string) {
+	w := csv.NewWriter(io.Discard)
+	w.Comma = ';'
+	w.UseCRLF = true
+	for _, r := range rows {
+		if err := w.Write(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkWriteDepot writes 100 000 DEPOT records (Windows-1252, CRLF,
+// spreadsheet safety).
+func BenchmarkWriteDepot(b *testing.B) {
+	recs := benchDepots(benchLines)
+	b.SetBytes(int64(len(benchData())))
+	for b.Loop() {
+		writeRecords(b, recs)
+	}
+}
+
+// BenchmarkWriteDepotCSVBaseline writes the same lines, as strings, with
+// csv.Writer.
+func BenchmarkWriteDepotCSVBaseline(b *testing.B) {
+	rows := csvRows(b)
+	b.SetBytes(int64(len(benchData())))
+	for b.Loop() {
+		writeCSV(b, rows)
+	}
+}
+
+// BenchmarkRatios runs each codec and its encoding/csv baseline in the same
+// process and reports their ratio (read-x and write-x: times slower than
+// encoding/csv).
+func BenchmarkRatios(b *testing.B) {
+	data := benchData()
+	recs := benchDepots(benchLines)
+	rows := csvRows(b)
+	for b.Loop() {
+		ours := testing.Benchmark(func(b *testing.B) {
+			for b.Loop() {
+				readValidate(b, data)
+			}
+		})
+		base := testing.Benchmark(func(b *testing.B) {
+			for b.Loop() {
+				readCSV(b, data)
+			}
+		})
+		wOurs := testing.Benchmark(func(b *testing.B) {
+			for b.Loop() {
+				writeRecords(b, recs)
+			}
+		})
+		wBase := testing.Benchmark(func(b *testing.B) {
+			for b.Loop() {
+				writeCSV(b, rows)
+			}
+		})
+		b.ReportMetric(float64(ours.NsPerOp())/float64(base.NsPerOp()), "read-x")
+		b.ReportMetric(float64(wOurs.NsPerOp())/float64(wBase.NsPerOp()), "write-x")
+	}
+}
+
+// travauxSource generates a TRAVAUX file of n lines on the fly, so reading
+// it measures the reader's memory, not the input's. Works have 100 lines
+// (addresses) each.
+type travauxSource struct {
+	n, i int
+	buf  []byte
+}
+
+func (s *travauxSource) Read(p []byte) (int, error) {
+	for len(s.buf) == 0 {
+		if s.i > s.n {
+			return 0, io.EOF
+		}
+		if s.i == 0 {
+			s.buf = append(s.buf, strings.Join(v1a.DefaultLayout(v1a.FlowTravaux).Header(), ";")+"\r\n"...)
+		} else {
+			w := s.i / 100
+			etat := "NOUVEAU"
+			if s.i%100 >= 50 {
+				etat = "MAJ"
+			}
+			s.buf = fmt.Appendf(s.buf, "TRV-%07d;%s;FTEL-PM-%014d;202602020900;202602021200;DEPL;OUI;%d;Rue de l'\xc9glise;"+
+				"01000;Bourg-en-Bresse;01053;IMB-%08d;Astreinte OI 0472000000;\"Coupure possible; 30 min\r\npr\xe9voir acc\xe8s\"\r\n",
+				w, etat, w%5000, s.i%200, s.i)
+		}
+		s.i++
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
+}
+
+// TestTravauxMillionLinesMemory streams a generated 1 000 000-line TRAVAUX
+// file through the reader and the validator and checks that the heap in use
+// stays under 32 MiB.
+func TestTravauxMillionLinesMemory(t *testing.T) {
+	lines := 1_000_000
+	if testing.Short() {
+		lines = 100_000
+	}
+	runtime.GC()
+	var peak uint64
+	sample := func() {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapInuse)
+	}
+	r := v1a.NewReader(&travauxSource{n: lines})
+	v := &v1a.Validator{Now: goldenNow}
+	ctx := context.Background()
+	n := 0
+	start := time.Now()
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if rec == nil {
+			t.Fatal(err)
+		}
+		if res := v.Check(ctx, r.Line(), rec, err); !res.Valid() {
+			t.Fatalf("line %d: %v", r.Line(), res.Errors)
+		}
+		n++
+		if n%20_000 == 0 {
+			sample()
+		}
+	}
+	sample()
+	if n != lines {
+		t.Fatalf("read %d lines, want %d", n, lines)
+	}
+	t.Logf("%d lines in %v, peak HeapInuse %.1f MiB", n, time.Since(start).Round(time.Millisecond), float64(peak)/(1<<20))
+	if peak > 32<<20 {
+		t.Fatalf("peak HeapInuse %d bytes, want under 32 MiB", peak)
+	}
+}
