@@ -42,9 +42,10 @@
 // Refusals are [*Fault] values carrying the return code of DOMAIN.md: 101
 // RDV NON DISPONIBLE for a slot taken, gone or unknown
 // ([ErrRdvNonDisponible]), 8 for an unknown appointment id, another OC's
-// included ([ErrRdvInconnu]), 1/2/3/13 for a request that breaks the
-// contract, 4 for a search window too wide, 12 for a refused header, 22 for a
-// request that is not one of the operations, 10 for a planning failure
+// included ([ErrRdvInconnu]), 1/2/3/13 for a request or a header that breaks
+// the contract, 4 for a search window too wide, 12 for a header CheckHeader
+// refuses without a fault of its own, 22 for a request that is not one of the
+// operations, 17 for a server without a planning, 10 for a planning failure
 // (whose text is logged, not sent). errors.Is matches faults by code. The
 // client also returns [*ResponseError] for an answer it cannot use.
 //
