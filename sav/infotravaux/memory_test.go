@@ -101,10 +101,13 @@ func TestMemSourceConcurrent(t *testing.T) {
 			}
 		})
 		wg.Go(func() {
-			for range 20 {
-				ts, err := svc.client.GetInfoTravauxFTTH(t.Context(), header, Filter{Type: CategorieTP})
+			for i := range 50 {
+				ref := fmt.Sprintf("TP-W%d-%03d", w, i)
+				ts, err := svc.client.GetInfoTravauxFTTH(t.Context(), header, Filter{ReferenceTPDERCO: ref})
 				require.NoError(t, err)
+				require.LessOrEqual(t, len(ts), 1)
 				for _, tr := range ts {
+					require.Equal(t, ref, tr.Reference)
 					require.Equal(t, sirenOC, tr.ServiceProviderID)
 				}
 			}
@@ -112,4 +115,7 @@ func TestMemSourceConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	require.Equal(t, 3+4*50, svc.src.Len())
+	ts, err := svc.client.GetInfoTravauxFTTH(t.Context(), header, Filter{Etat: EtatMAJ})
+	require.NoError(t, err)
+	require.Len(t, ts, 1+4*50)
 }

@@ -47,13 +47,15 @@ func parseDateTime(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02T15:04:05.999999999", s, ticket.Paris)
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, ticket.Paris); err == nil {
-		return t, nil
+	// Written back in Paris time, the year must keep its four digits.
+	if y := t.In(ticket.Paris).Year(); err != nil || y < 1 || y > 9999 {
+		return time.Time{}, &DateTimeError{Field: field, Value: s}
 	}
-	return time.Time{}, &DateTimeError{Field: field, Value: s}
+	return t, nil
 }
 
 // dateTime is an xs:dateTime, written in Paris time with its offset.
