@@ -23,7 +23,8 @@ import (
 // lock of that ticket; other operations hold a store-wide lock only for
 // the time of a map access. Values are copied in and out. It is bounded by
 // nothing but memory: it keeps every ticket, journal entry and delivery
-// (delivered ones included) for the life of the process.
+// (delivered ones included) for the life of the process, unless [MemStore.Prune]
+// forgets the delivered deliveries and processed entries.
 //
 // The zero value is an empty store ready to use.
 type MemStore struct {
@@ -658,6 +659,32 @@ func (s *MemStore) listActive(ctx context.Context, keep func(DeliveryStatus) boo
 	s.mu.Unlock()
 	slices.SortFunc(out, func(a, b *Delivery) int { return cmp.Compare(a.Seq, b.Seq) })
 	return out, nil
+}
+
+// Prune forgets the deliveries delivered before before and the journal
+// entries processed before before, so that a long-running program (a
+// sandbox) holds bounded memory; it returns how many of each it forgot.
+// Pending, stuck and abandoned deliveries, and unresolved and quarantined
+// entries, are kept: they wait for work or for a person. A message whose
+// entry was forgotten is no longer recognised as a duplicate, so choose
+// before well behind the time partners may resend within (days).
+func (s *MemStore) Prune(before time.Time) (deliveries, entries int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initLocked()
+	for id, m := range s.deliveries {
+		if m.d.Status == DeliveryDelivered && m.d.DeliveredAt.Before(before) {
+			delete(s.deliveries, id)
+			deliveries++
+		}
+	}
+	for ref, in := range s.journal {
+		if o := in.Outcome; o != nil && o.Disposition == DispositionProcessed && o.At.Before(before) {
+			delete(s.journal, ref)
+			entries++
+		}
+	}
+	return deliveries, entries
 }
 
 // Subscribe implements [Notifier].

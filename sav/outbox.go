@@ -274,7 +274,12 @@ type Notifier interface {
 // when retrying cannot help (the delivery is parked as stuck), and any
 // other error for a failure worth retrying. A delivery may be delivered
 // more than once (at-least-once): receivers drop duplicates by
-// IdempotencyKey.
+// IdempotencyKey. Deliver must return soon after ctx is done.
+//
+// A deliverer whose protocol answers synchronously (a protocol 2.0 create
+// is answered with the OI's key, or a fault) applies the answer to the
+// ticket ([Tickets.Update]) before it returns nil: the delivery is recorded
+// as delivered only then, so an answer is never lost either.
 type Deliverer interface {
 	Deliver(ctx context.Context, d *Delivery) error
 }

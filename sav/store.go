@@ -233,12 +233,6 @@ func (e *KeyError) Error() string {
 // Unwrap returns [ErrInvalidKey] or [ErrKeyChanged].
 func (e *KeyError) Unwrap() error { return e.err }
 
-// NewKeyError returns a [*KeyError] for store implementations outside this
-// package; err must be [ErrInvalidKey] or [ErrKeyChanged].
-func NewKeyError(key Key, field, reason string, err error) *KeyError {
-	return &KeyError{Key: key, Field: field, Reason: reason, err: err}
-}
-
 // CheckUpdate reports the identity changes an update from old to new may
 // not make, as a [*KeyError] unwrapping to [ErrKeyChanged]: the OC code and
 // reference, and the OI code and reference once set. Store
