@@ -29,6 +29,10 @@ type Decoder struct {
 	// profile's extension namespace). Header entries in other namespaces
 	// are skipped unless marked mustUnderstand.
 	HeaderSpace string
+	// Header, when set, is called once the header is read, before the
+	// body's element (with an empty Header when the envelope has none; not
+	// for a bare message). An error stops decoding and is returned as is.
+	Header func(*Header) error
 	// Body reads the body's element (not called for a Fault). Nil skips it.
 	Body ElementFunc
 	// Detail reads each child element of a fault's detail. Nil skips them.
@@ -275,6 +279,11 @@ func (s *state) envelope(m *Message) error {
 				s.pop()
 			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Body"} && !sawBody:
 				sawBody = true
+				if s.dc.Header != nil {
+					if err := s.dc.Header(&m.Header); err != nil {
+						return callbackError{err}
+					}
+				}
 				s.push(t)
 				if err := s.bodyElement(m); err != nil {
 					return err

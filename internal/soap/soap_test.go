@@ -434,3 +434,25 @@ func TestParseDateTime(t *testing.T) {
 	_, err = ParseDateTime("2026-07-01", paris)
 	require.Error(t, err)
 }
+
+func TestHeaderCallback(t *testing.T) {
+	stop := errors.New("stop")
+	var seen *Header
+	bodyCalled := false
+	dc := &Decoder{HeaderSpace: savNS,
+		Header: func(h *Header) error { seen = h; return stop },
+		Body: func(d *xml.Decoder, start xml.StartElement) error {
+			bodyCalled = true
+			return d.Skip()
+		}}
+	_, err := dc.Decode(strings.NewReader(createEnvelope))
+	require.Same(t, stop, err)
+	require.False(t, bodyCalled, "the header callback runs before the body")
+	require.Equal(t, "BYTL", seen.Entete.CodeOC)
+
+	dc.Header = func(h *Header) error { seen = h; return nil }
+	_, err = dc.Decode(strings.NewReader(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><a/></soapenv:Body></soapenv:Envelope>`))
+	require.NoError(t, err)
+	require.True(t, bodyCalled)
+	require.Nil(t, seen.Entete)
+}
