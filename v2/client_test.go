@@ -49,7 +49,7 @@ func TestLifecycleBothSides(t *testing.T) {
 
 	// The OC adds information (CO), both sides apply it.
 	co := ticket.Transaction{Kind: ticket.KindCOInformation, Version: 0, ResyncRequired: true,
-		Client: &ticket.Customer{Nom: "Dupont", Contact1: "0601020304"},
+		Client:  &ticket.Customer{Nom: "Dupont", Contact1: "0601020304"},
 		Message: &ticket.Message{Type: codes.TypeMessageCommentaire, Texte: "Client absent le matin"}}
 	_, err = w.oc.Set(ctx, key, co, nil)
 	require.NoError(t, err)

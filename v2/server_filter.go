@@ -184,4 +184,3 @@ func TemplateFromFilter(f *Filter, p *Profile) (TroubleTicketValue, error) {
 	}
 	return v, nil
 }
-

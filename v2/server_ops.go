@@ -329,4 +329,3 @@ func (s *Server) publicURL(r *http.Request) string {
 	}
 	return scheme + "://" + r.Host + r.URL.Path
 }
-
