@@ -188,7 +188,7 @@ func (m *Maildir) uniqueName() (string, error) {
 	}
 	host = strings.NewReplacer("/", `\057`, ":", `\072`).Replace(host)
 	now := time.Now()
-	return fmt.Sprintf("%d.M%dP%dQ%dR%s.%s", now.Unix(), now.Nanosecond()/1000, os.Getpid(),
+	return fmt.Sprintf("%d.M%06dP%dQ%06dR%s.%s", now.Unix(), now.Nanosecond()/1000, os.Getpid(),
 		m.seq.Add(1), hex.EncodeToString(r[:]), host), nil
 }
 
