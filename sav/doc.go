@@ -12,7 +12,7 @@
 //
 // # The Store
 //
-// A [Store] has three parts:
+// A [Store] has four parts:
 //
 //   - [Tickets]: the tickets, [ticket.Ticket] values with their version and
 //     history. A ticket is identified by its [Key] — our role for it, the
@@ -38,6 +38,8 @@
 //     destination, content type, the tickets they are about, and an
 //     idempotency key so receivers drop the copies at-least-once delivery
 //     may make.
+//   - [Sequences]: persistent counters, for the OI's ticket ids and the
+//     per-sender sequence of 1.0a file names.
 //
 // [MemStore] is the in-memory Store, for tests, sandboxes and programs that
 // keep nothing across restarts. Production embedders implement Store over
@@ -83,8 +85,9 @@
 // # Outbox order and delivery
 //
 // Each delivery is in one or more lanes: one per ticket it is about (a 1.0a
-// AR file may answer several tickets), or its destination's when it is
-// about none. A delivery goes only when every earlier delivery of its lanes
+// AR file may answer several tickets), and its destination's when it is
+// about none or asks for it (DestinationOrder, for a partner that needs
+// its files in sequence). A delivery goes only when every earlier delivery of its lanes
 // is delivered or abandoned, so a later notification for a ticket never
 // overtakes an earlier one that is pending, in flight or stuck, while other
 // tickets go on.
@@ -131,6 +134,7 @@
 //   - List orders by CodeOI, ReferenceSigSAVOI, CodeOC,
 //     ReferenceSigSAVRaccoOC ([CompareListOrder]) and applies Match before
 //     Offset and Limit.
+//   - NextSequence never gives a number twice for a name, across restarts.
 //   - Every method returns ctx.Err() when ctx is done before it commits.
 //
 // An outbox that can signal new deliveries implements [Notifier] so the

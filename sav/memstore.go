@@ -49,6 +49,8 @@ type MemStore struct {
 
 	subs   map[int]chan struct{}
 	nextID int
+
+	sequences map[string]int64
 }
 
 var (
@@ -91,6 +93,7 @@ func (s *MemStore) initLocked() {
 	s.active = map[string]*memDelivery{}
 	s.lanes = map[Lane][]*memDelivery{}
 	s.subs = map[int]chan struct{}{}
+	s.sequences = map[string]int64{}
 }
 
 func (s *MemStore) now() time.Time {
@@ -685,6 +688,21 @@ func (s *MemStore) Prune(before time.Time) (deliveries, entries int) {
 		}
 	}
 	return deliveries, entries
+}
+
+// NextSequence implements [Sequences].
+func (s *MemStore) NextSequence(ctx context.Context, name string) (int64, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if name == "" {
+		return 0, fmt.Errorf("sav: sequence without a name: %w", ErrInvalidKey)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initLocked()
+	s.sequences[name]++
+	return s.sequences[name], nil
 }
 
 // Subscribe implements [Notifier].

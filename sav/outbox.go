@@ -91,6 +91,11 @@ type Delivery struct {
 	// answer several); they order it (see [Outbox]). In [Effects] of a
 	// ticket commit, empty means the committed ticket.
 	Tickets []Key `json:"tickets,omitempty"`
+	// DestinationOrder also orders the delivery with every other delivery
+	// to its destination that sets it (and those about no ticket): for a
+	// partner that needs its files in sequence. A stuck one then holds
+	// back all of them.
+	DestinationOrder bool `json:"destinationOrder,omitempty"`
 	// Label says what it is, for people: "CASE SOLVED NOTIFICATION", "AR",
 	// a file name.
 	Label string `json:"label,omitempty"`
@@ -152,18 +157,19 @@ func (d *Delivery) Check() error {
 	return nil
 }
 
-// Lanes returns the ordering lanes of d: one per ticket, or its
-// destination's when it is about no ticket. See [Outbox].
+// Lanes returns the ordering lanes of d: one per ticket, and its
+// destination's when it is about no ticket or sets DestinationOrder. See
+// [Outbox].
 func (d *Delivery) Lanes() []Lane {
-	if len(d.Tickets) == 0 {
-		return []Lane{{Destination: d.Destination}}
-	}
-	ls := make([]Lane, 0, len(d.Tickets))
+	ls := make([]Lane, 0, len(d.Tickets)+1)
 	for _, k := range d.Tickets {
 		l := Lane{Ticket: k}
 		if !slices.Contains(ls, l) {
 			ls = append(ls, l)
 		}
+	}
+	if len(ls) == 0 || d.DestinationOrder {
+		ls = append(ls, Lane{Destination: d.Destination})
 	}
 	return ls
 }
@@ -213,7 +219,8 @@ type Failure struct {
 // Outbox is the outbound delivery queue of a [Store].
 //
 // Order: every delivery is in one or more lanes, one per ticket it is
-// about, or its destination's when it is about no ticket. A delivery is
+// about, and its destination's when it is about no ticket or sets
+// DestinationOrder. A delivery is
 // ready when it is pending and due, and every earlier (lower Seq) delivery
 // of its lanes is delivered or abandoned: a later delivery for a ticket
 // never goes before an earlier one that is pending, in flight or stuck.

@@ -172,6 +172,17 @@ type Store interface {
 	Tickets
 	Journal
 	Outbox
+	Sequences
+}
+
+// Sequences hands out persistent sequence numbers: the ids an OI gives its
+// tickets (ReferenceSigSAVOI), the per-sender NNNN of 1.0a file names.
+type Sequences interface {
+	// NextSequence returns the next number of the sequence name: 1 first,
+	// then increasing, never the same twice, also across restarts for a
+	// persistent store. Numbers taken by a commit that then failed are not
+	// given again (there may be gaps). An empty name is [ErrInvalidKey].
+	NextSequence(ctx context.Context, name string) (int64, error)
 }
 
 // Sentinel errors of the stores; test them with errors.Is.

@@ -2,8 +2,8 @@
 // guarantees the package sav documentation lists: atomic commits of a ticket
 // with its deliveries and journal outcomes, serialised updates of one
 // ticket, duplicate detection with the stored ticket, copies in and out, the
-// journal's duplicate and quarantine rules, and the outbox's order, leases,
-// failures, parking, retries and abandons.
+// journal's duplicate and quarantine rules, the outbox's order, leases,
+// failures, parking, retries and abandons, and unique sequence numbers.
 //
 // An embedder that stores its SAV in a database runs the suite against it:
 //
@@ -46,6 +46,7 @@ func Run(t *testing.T, newStore func(t *testing.T) sav.Store) {
 		{"Tickets", ticketTests},
 		{"Journal", journalTests},
 		{"Outbox", outboxTests},
+		{"Sequences", sequenceTests},
 		{"Concurrency", concurrencyTests},
 	}
 	for _, g := range groups {
@@ -689,6 +690,28 @@ var outboxTests = []test{
 		}
 		equal(t, "then", claimLabels(t, s, T0, 10), []string{"Y1"})
 	}},
+	{"DestinationOrder", func(t *testing.T, s sav.Store) {
+		a, b := keyOf(NewTicket("A", "")), keyOf(NewTicket("B", ""))
+		inOrder := func(label string, k sav.Key) sav.Delivery {
+			d := mailDelivery(label, "x@example.org")
+			d.Tickets, d.DestinationOrder = []sav.Key{k}, true
+			return d
+		}
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{
+			inOrder("X-A1", a), inOrder("X-B1", b), mailDelivery("X-none", "x@example.org"),
+			delivery("V2-B2", b), inOrder("X-A2", a),
+		}})
+		noErr(t, err, "Commit")
+		order := []string{}
+		for range 5 {
+			c := claim(t, s, T0, 10)
+			for _, d := range c.Deliveries {
+				order = append(order, d.Label)
+				noErr(t, s.Delivered(bg, d.ID, T0), "Delivered")
+			}
+		}
+		equal(t, "order", order, []string{"X-A1", "X-B1", "X-none", "V2-B2", "X-A2"})
+	}},
 	{"FailedThenRetried", func(t *testing.T, s sav.Store) {
 		k := keyOf(NewTicket("A", ""))
 		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", k), delivery("A2", k)}})
@@ -795,7 +818,45 @@ var outboxTests = []test{
 	}},
 }
 
+var sequenceTests = []test{
+	{"Increasing", func(t *testing.T, s sav.Store) {
+		var got []int64
+		for _, name := range []string{"ticket", "ticket", "file:FTEL>BYTL", "ticket"} {
+			n, err := s.NextSequence(bg, name)
+			noErr(t, err, "NextSequence")
+			got = append(got, n)
+		}
+		equal(t, "numbers", got, []int64{1, 2, 1, 3})
+		_, err := s.NextSequence(bg, "")
+		isErr(t, err, sav.ErrInvalidKey, "NextSequence without name")
+	}},
+}
+
 var concurrencyTests = []test{
+	{"Sequences", func(t *testing.T, s sav.Store) {
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		seen := map[int64]bool{}
+		for range 10 {
+			wg.Go(func() {
+				for range 20 {
+					n, err := s.NextSequence(bg, "ticket")
+					if err != nil {
+						t.Errorf("NextSequence: %v", err)
+						return
+					}
+					mu.Lock()
+					if seen[n] {
+						t.Errorf("number %d given twice", n)
+					}
+					seen[n] = true
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		equal(t, "numbers given", len(seen), 200)
+	}},
 	{"Updates", func(t *testing.T, s sav.Store) {
 		tk := NewTicket("REF-1", "OI-1")
 		create(t, s, tk, sav.Effects{})
