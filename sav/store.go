@@ -106,6 +106,11 @@ type Effects struct {
 // UpdateFunc changes t, a private copy of the stored ticket (usually with
 // [ticket.Ticket.Apply]), and returns what to commit with it. An error
 // aborts the update: nothing is written and Update returns the error as is.
+//
+// It runs while the ticket is locked: keep it short, compose payloads there
+// but send nothing (the outbox sends). A store that resolves conflicts
+// optimistically may call it again on a fresher copy, so it must have no
+// effect other than on t and its results.
 type UpdateFunc func(t *ticket.Ticket) (Effects, error)
 
 // Query selects tickets for [Tickets.List].
