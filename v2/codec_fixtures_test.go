@@ -189,7 +189,7 @@ func fixtureFullValue() TroubleTicketValue {
 			Transaction: Null[string](), TypeSAV: Some(codes.TypeSAVExpertise), CodeOC: Some("BYTL"), CodeOI: Some("FTEL"),
 			CommercialID: Some("VIA0A0000000BBBBBBBB"), TechnicalID: Some("FI-1234-5678"),
 			NatureDefaut: Some(codes.NatureDefautAffaiblissement), PrelocDefaut: Some(codes.PrelocDefautPMPBO),
-			Client:         Some(Client{Nom: "Lefèvre", Prenom: "Chloé", Contact1: "0612345678"}),
+			Client:         Some(Customer{Nom: "Lefèvre", Prenom: "Chloé", Contact1: "0612345678"}),
 			Rdv:            Some(Rdv{IDRdv: "RDV-2026-000042"}),
 			EtatResolution: Some(codes.EtatResolutionTerminee),
 			Message:        Some(InfoMessage{Type: codes.TypeMessageCommentaire, Texte: "RAS", Date: at(28, 11, 25)}),

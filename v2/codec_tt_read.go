@@ -606,7 +606,7 @@ func (r *reader) savChildren(f func(c xml.StartElement) error) error {
 	})
 }
 
-func readClient(r *reader, _ xml.StartElement, cl *Client) error {
+func readClient(r *reader, _ xml.StartElement, cl *Customer) error {
 	return r.savChildren(func(c xml.StartElement) error {
 		switch c.Name.Local {
 		case "nom":

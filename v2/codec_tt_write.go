@@ -286,7 +286,7 @@ func writeSAV(w *writer, s *SAVExtension) {
 	wfield(w, "sav:technicalId", s.TechnicalID, true, writeString)
 	wfield(w, "sav:natureDefaut", s.NatureDefaut, true, writeEnumText[codes.NatureDefaut])
 	wfield(w, "sav:prelocDefaut", s.PrelocDefaut, true, writeEnumText[codes.PrelocDefaut])
-	wfield(w, "sav:client", s.Client, true, func(w *writer, qn string, c *Client) {
+	wfield(w, "sav:client", s.Client, true, func(w *writer, qn string, c *Customer) {
 		w.open(qn)
 		w.optLeaf("sav:nom", c.Nom)
 		w.optLeaf("sav:prenom", c.Prenom)

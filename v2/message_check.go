@@ -220,7 +220,7 @@ func reasonOf(err error) string {
 	return err.Error()
 }
 
-func (c *checker) contacts(cl Client) {
+func (c *checker) contacts(cl Customer) {
 	for _, p := range []struct{ name, v string }{{"contact1", cl.Contact1}, {"contact2", cl.Contact2}} {
 		if p.v == "" {
 			continue

@@ -22,7 +22,7 @@ type SAVExtension struct {
 	TechnicalID    Field[string] // sav:technicalId, ReferencePrise
 	NatureDefaut   Field[codes.NatureDefaut]
 	PrelocDefaut   Field[codes.PrelocDefaut]
-	Client         Field[Client]
+	Client         Field[Customer]
 	Rdv            Field[Rdv]
 	EtatResolution Field[codes.EtatResolution]
 	Message        Field[InfoMessage]
@@ -30,9 +30,9 @@ type SAVExtension struct {
 	Cloture        Field[Cloture]
 }
 
-// Client is sav:client, the end customer to contact. Empty strings are
+// Customer is sav:client, the end customer to contact. Empty strings are
 // absent elements.
-type Client struct {
+type Customer struct {
 	Nom      string
 	Prenom   string
 	Contact1 string

@@ -43,11 +43,11 @@ func someCode[T ~string](v T) Field[T] {
 	return Some(v)
 }
 
-func clientOf(c *ticket.Customer) Field[Client] {
+func clientOf(c *ticket.Customer) Field[Customer] {
 	if c == nil {
-		return Field[Client]{}
+		return Field[Customer]{}
 	}
-	return Some(Client{Nom: c.Nom, Prenom: c.Prenom, Contact1: c.Contact1, Contact2: c.Contact2})
+	return Some(Customer{Nom: c.Nom, Prenom: c.Prenom, Contact1: c.Contact1, Contact2: c.Contact2})
 }
 
 func rdvOf(a *ticket.Appointment) Field[Rdv] {
@@ -61,7 +61,7 @@ func rdvOf(a *ticket.Appointment) Field[Rdv] {
 	return Some(r)
 }
 
-func (c Client) customer() *ticket.Customer {
+func (c Customer) customer() *ticket.Customer {
 	return &ticket.Customer{Nom: c.Nom, Prenom: c.Prenom, Contact1: c.Contact1, Contact2: c.Contact2}
 }
 
