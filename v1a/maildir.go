@@ -48,8 +48,10 @@ const (
 // Fetch moves a message whose id is already there to cur/ without returning
 // it, so a message delivered twice is handled once.
 //
-// Use [OpenMaildir]; a Maildir is safe for concurrent use within one process.
-// Two processes must not fetch from the same directory at once.
+// Use [OpenMaildir]. Its methods are safe for concurrent use: many
+// goroutines may Send and Deliver while one [Poller] fetches. A message is
+// returned by every Fetch until it is marked, so only one Poller (in one
+// process) should fetch from a directory at a time.
 type Maildir struct {
 	dir string
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/mail"
@@ -390,4 +391,49 @@ func TestDispositionString(t *testing.T) {
 	require.Equal(t, "handled", DispositionHandled.String())
 	require.Equal(t, "quarantined", DispositionQuarantined.String())
 	require.Equal(t, "unknown", Disposition(0).String())
+}
+
+func TestMaildirConcurrentDeliveryWhilePolling(t *testing.T) {
+	ctx := context.Background()
+	md, err := OpenMaildir(t.TempDir())
+	require.NoError(t, err)
+	var mu sync.Mutex
+	seen := map[string]int{}
+	p := &Poller{Mailbox: md, Handler: MailHandlerFunc(func(_ context.Context, in *Inbound) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[in.Message.MessageID]++
+		return nil
+	})}
+	const senders, each = 4, 5
+	var wg sync.WaitGroup
+	for g := range senders {
+		wg.Go(func() {
+			for i := range each {
+				m := depotMessage(t)
+				m.MessageID = fmt.Sprintf("g%d-%d@oc.example", g, i)
+				if err := md.Send(ctx, m); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	for polling := true; polling; {
+		select {
+		case <-done:
+			polling = false
+		default:
+		}
+		_, err := p.Poll(ctx)
+		require.NoError(t, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, seen, senders*each)
+	for id, n := range seen {
+		require.Equal(t, 1, n, id)
+	}
+	require.Len(t, listDir(t, filepath.Join(md.Dir(), "cur")), senders*each)
 }

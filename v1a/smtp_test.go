@@ -14,6 +14,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"net/mail"
 	"net/textproto"
 	"strings"
 	"sync"
@@ -228,6 +229,8 @@ func TestSMTPSenderSTARTTLSAuthPlain(t *testing.T) {
 		Composer:  testComposer(),
 	}
 	m := depotMessage(t)
+	m.To = append(m.To, mail.Address{Name: "Copie", Address: "archive@oi.example"})
+	m.Text = ".\n..\nLigne commençant par un point :\n.fin\n"
 	require.NoError(t, s.Send(context.Background(), m))
 
 	got := srv.last()
@@ -235,7 +238,7 @@ func TestSMTPSenderSTARTTLSAuthPlain(t *testing.T) {
 	require.True(t, got.TLS, "the session was upgraded")
 	require.Equal(t, "oc-btgp", got.AuthUser)
 	require.Equal(t, "sav@oc.example", got.From)
-	require.Equal(t, []string{"sav@oi.example"}, got.To)
+	require.Equal(t, []string{"sav@oi.example", "archive@oi.example"}, got.To)
 
 	want, err := m.Bytes() // same Message-ID and Date: composed again identically but for the boundary
 	require.NoError(t, err)
@@ -245,6 +248,7 @@ func TestSMTPSenderSTARTTLSAuthPlain(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, parsedWant, parsedGot)
 	require.Equal(t, readMailFixture(t, "depot_win1252.csv"), parsedGot.Attachment)
+	require.Equal(t, m.Text, parsedGot.Text, "dot-stuffed lines come back")
 }
 
 func TestSMTPSenderPlainLoopbackWithoutTLS(t *testing.T) {
