@@ -1,7 +1,7 @@
 // Package infotravaux is the InfoTravaux FTTH web service (Interop'Fibre)
-// through which an OC asks an OI for its planned works notices: planned
-// maintenance (TP) and planned collective interruptions (DERCO) on the
-// shared fibre, with the PM, PBO, buildings and lines they impact. It
+// through which an OC asks an OI for its works notices: planned
+// maintenance (TP, travaux programmés) and collective outages (DERCO,
+// dérangement collectif) on the shared fibre, with the PM, PBO, buildings and lines they impact. It
 // implements the published WSDL infoTravauxFTTH.wsdl: SOAP 1.1
 // document/literal, namespace
 // http://interop-fibre.fr/wsdl/ftth/infoTravaux/v1-0, one operation

@@ -3,8 +3,8 @@ package infotravaux
 import "strings"
 
 // Categorie is the category of a works notice (typeCategorie): TP for
-// planned works (travaux programmés), DERCO for a planned service
-// interruption (dérangement collectif).
+// planned works (travaux programmés), DERCO for a collective outage
+// (dérangement collectif) and the works that repair it.
 type Categorie string
 
 // Categories, as the contract spells them.

@@ -21,8 +21,8 @@ type Header struct {
 	ServiceProviderID string // serviceProviderID: the OC that asks
 }
 
-// Travaux is one works notice (typeTravaux): planned works (TP) or a planned
-// collective interruption (DERCO) on the OI's network, with the
+// Travaux is one works notice (typeTravaux): planned works (TP) or a
+// collective outage (DERCO) on the OI's network, with the
 // installations it impacts. Field names follow the contract's elements;
 // the comments give the element or attribute name when it differs.
 //
