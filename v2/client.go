@@ -1,5 +1,3 @@
-//go:build savsdk_v2client
-
 package v2
 
 import (
@@ -47,10 +45,6 @@ type ClientOptions struct {
 	Now func() time.Time
 }
 
-// NOTE for the codec: the web-service client owns the name Client (its
-// examples are ExampleClient_Create, …); the sav:client element's type in
-// tt_sav.go would read better as Customer, like ticket.Customer.
-//
 // Client calls a partner's protocol 2.0 web service: an OC calls its OI
 // (create, set with CO transactions, get, search, query, introspection), an
 // OI calls its OC (set with SU transactions, introspection). Every method

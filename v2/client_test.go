@@ -1,5 +1,3 @@
-//go:build savsdk_v2client
-
 package v2
 
 import (

@@ -38,9 +38,13 @@ func (x *exchange) classify(err error) *rpcError {
 		rf *Refusal
 		ce *errCriteria
 	)
+	var mbe *http.MaxBytesError
 	switch {
 	case errors.As(err, &re):
 		return re
+	case errors.As(err, &mbe):
+		return &rpcError{code: codes.ReturnCodeBadFormat, field: "Envelope",
+			reason: "larger than " + itoa(int(mbe.Limit)) + " bytes"}
 	case errors.As(err, &se):
 		return &rpcError{code: se.Code, field: se.Field, reason: detail(se.Err), soap: se.FaultCode()}
 	case errors.As(err, &de):
