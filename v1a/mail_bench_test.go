@@ -9,6 +9,7 @@ import (
 	"mime/multipart"
 	"net/mail"
 	"testing"
+	"time"
 )
 
 // bigDepot returns a DEPOT file of n lines in Windows-1252.
@@ -40,11 +41,8 @@ func BenchmarkMail(b *testing.B) {
 
 	b.Run("baseline-encode", func(b *testing.B) {
 		b.SetBytes(int64(len(m.Attachment)))
-		enc := base64.NewEncoder(base64.StdEncoding, io.Discard)
 		for b.Loop() {
-			if _, err := enc.Write(m.Attachment); err != nil {
-				b.Fatal(err)
-			}
+			baselineEncode(b, m.Attachment)
 		}
 	})
 	b.Run("compose", func(b *testing.B) {
@@ -61,29 +59,7 @@ func BenchmarkMail(b *testing.B) {
 	b.Run("baseline-decode", func(b *testing.B) {
 		b.SetBytes(int64(len(m.Attachment)))
 		for b.Loop() {
-			msg, err := mail.ReadMessage(bytes.NewReader(raw))
-			if err != nil {
-				b.Fatal(err)
-			}
-			_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
-			if err != nil {
-				b.Fatal(err)
-			}
-			mr := multipart.NewReader(msg.Body, params["boundary"])
-			for {
-				part, err := mr.NextRawPart()
-				if err == io.EOF {
-					break
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				if part.Header.Get("Content-Transfer-Encoding") == "base64" {
-					if _, err := io.Copy(io.Discard, base64.NewDecoder(base64.StdEncoding, part)); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
+			baselineDecode(b, raw)
 		}
 	})
 	b.Run("parse", func(b *testing.B) {
@@ -127,4 +103,81 @@ func BenchmarkMaildirDeliverPoll(b *testing.B) {
 			b.Fatal(err, res)
 		}
 	}
+}
+
+// baselineEncode is the least composing needs: base64 over the file.
+func baselineEncode(b *testing.B, data []byte) {
+	enc := base64.NewEncoder(base64.StdEncoding, io.Discard)
+	if _, err := enc.Write(data); err != nil {
+		b.Fatal(err)
+	}
+	if err := enc.Close(); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// baselineDecode is the least parsing needs: net/mail, the multipart reader
+// and base64 over the attachment, with nothing kept.
+func baselineDecode(b *testing.B, raw []byte) {
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	for {
+		part, err := mr.NextRawPart()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if part.Header.Get("Content-Transfer-Encoding") == "base64" {
+			if _, err := io.Copy(io.Discard, base64.NewDecoder(base64.StdEncoding, part)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkMailRatio runs each operation right after its baseline in every
+// iteration and reports the ratios of their times (compose/baseline,
+// parse/baseline), which machine load affects far less than ns/op.
+func BenchmarkMailRatio(b *testing.B) {
+	m := depotMessage(b)
+	m.Attachment = bigDepot(b, 1000)
+	raw, err := (&Composer{Rand: &counter{}}).composeBytes(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var p MailParser
+	c := &Composer{}
+	var tEnc, tCompose, tDec, tParse time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		baselineEncode(b, m.Attachment)
+		t1 := time.Now()
+		mm := *m
+		mm.MessageID = ""
+		if err := c.Compose(io.Discard, &mm); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		baselineDecode(b, raw)
+		t3 := time.Now()
+		if _, err := p.Parse(bytes.NewReader(raw)); err != nil {
+			b.Fatal(err)
+		}
+		t4 := time.Now()
+		tEnc += t1.Sub(t0)
+		tCompose += t2.Sub(t1)
+		tDec += t3.Sub(t2)
+		tParse += t4.Sub(t3)
+	}
+	b.ReportMetric(float64(tCompose)/float64(tEnc), "compose/baseline")
+	b.ReportMetric(float64(tParse)/float64(tDec), "parse/baseline")
 }

@@ -409,43 +409,64 @@ func decodeBody(h textproto.MIMEHeader, body io.Reader) ([]byte, error) {
 	case "quoted-printable":
 		return io.ReadAll(quotedprintable.NewReader(body))
 	case "base64":
-		enc, err := io.ReadAll(body)
+		out, err := io.ReadAll(base64.NewDecoder(base64.StdEncoding, &base64Filter{r: body}))
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("base64: %w", err)
 		}
-		return decodeBase64(enc)
+		return out, nil
 	}
 	return nil, fmt.Errorf("unsupported transfer encoding %q", cte)
 }
 
-// decodeBase64 decodes base64 with any white space inside and with or
-// without padding.
-func decodeBase64(enc []byte) ([]byte, error) {
-	// The common case: CR and LF only, which the decoder skips by itself.
-	out := make([]byte, base64.StdEncoding.DecodedLen(len(enc)))
-	if n, err := base64.StdEncoding.Decode(out, enc); err == nil {
-		return out[:n], nil
-	}
-	clean := make([]byte, 0, len(enc))
-	for _, c := range enc {
-		switch c {
-		case ' ', '\t', '\r', '\n':
-			continue
+// base64Filter drops the spaces and tabs of a base64 body and, at its end,
+// adds the padding a sender left out, so encoding/base64 decodes it as a
+// stream.
+type base64Filter struct {
+	r   io.Reader
+	n   int  // base64 characters passed on
+	eof bool // r is exhausted
+	pad int  // padding characters still to add
+}
+
+func (f *base64Filter) Read(p []byte) (int, error) {
+	for {
+		if f.eof {
+			if f.pad == 0 || len(p) == 0 {
+				return 0, io.EOF
+			}
+			k := min(f.pad, len(p))
+			for i := range k {
+				p[i] = '='
+			}
+			f.pad -= k
+			return k, nil
 		}
-		clean = append(clean, c)
+		n, err := f.r.Read(p)
+		j := n
+		if bytes.IndexByte(p[:n], ' ') >= 0 || bytes.IndexByte(p[:n], '\t') >= 0 {
+			j = 0
+			for _, c := range p[:n] {
+				if c != ' ' && c != '\t' {
+					p[j] = c
+					j++
+				}
+			}
+		}
+		// encoding/base64 skips CR and LF by itself; count the rest for
+		// the padding.
+		f.n += j - bytes.Count(p[:j], []byte{'\r'}) - bytes.Count(p[:j], []byte{'\n'})
+		if err == io.EOF {
+			f.eof = true
+			if r := f.n % 4; r != 0 {
+				f.pad = 4 - r
+			}
+		} else if err != nil {
+			return j, err
+		}
+		if j > 0 {
+			return j, nil
+		}
 	}
-	out = out[:base64.StdEncoding.DecodedLen(len(clean))]
-	n, err := base64.StdEncoding.Decode(out, clean)
-	if err == nil {
-		return out[:n], nil
-	}
-	trimmed := bytes.TrimRight(clean, "=")
-	out = make([]byte, base64.RawStdEncoding.DecodedLen(len(trimmed)))
-	n, err2 := base64.RawStdEncoding.Decode(out, trimmed)
-	if err2 != nil {
-		return nil, fmt.Errorf("base64: %v", err)
-	}
-	return out[:n], nil
 }
 
 // decodeText converts the text part to UTF-8 (the caller then makes its

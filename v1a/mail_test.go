@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net/mail"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -418,4 +419,23 @@ func TestMaildirOversizedIsQuarantined(t *testing.T) {
 	require.Equal(t, PollResult{Quarantined: 1, Answered: 1}, res)
 	require.Len(t, answered, 1)
 	require.Contains(t, string(answered[0].Attachment), "message too large")
+}
+
+func TestBase64Leniency(t *testing.T) {
+	tests := []struct{ enc, want string }{
+		{"UmVmZXJlbmNl\r\nUHJpc2U=\r\n", "ReferencePrise"},
+		{"UmVm ZXJl\tbmNl\nUHJp c2U", "ReferencePrise"},        // spaces, tabs, LF, no padding
+		{"UmVmZXJlbmNlUHJpc2U=\r\n\r\n\r\n", "ReferencePrise"}, // trailing blank lines
+		{"QQ", "A"}, {"QUI", "AB"}, {"QQ=", "A"}, {"", ""},
+	}
+	for _, tt := range tests {
+		h := textproto.MIMEHeader{"Content-Transfer-Encoding": {"base64"}}
+		got, err := decodeBody(h, strings.NewReader(tt.enc))
+		require.NoError(t, err, "%q", tt.enc)
+		require.Equal(t, tt.want, string(got), "%q", tt.enc)
+	}
+	for _, bad := range []string{"Q", "QQ!!", "QQ==QQ=="} {
+		_, err := decodeBody(textproto.MIMEHeader{"Content-Transfer-Encoding": {"base64"}}, strings.NewReader(bad))
+		require.Error(t, err, "%q", bad)
+	}
 }
