@@ -144,3 +144,24 @@ func ExampleSourceFunc() {
 	fmt.Println(len(ts))
 	// Output: 1
 }
+
+// The OI publishes new versions of a notice; the state sequence is enforced.
+func ExampleMemSource_Put() {
+	src := &infotravaux.MemSource{}
+	t := notice()
+	fmt.Println(src.Put(t))
+	t.Etat = infotravaux.EtatReplanification
+	t.DateModification = t.DateModification.Add(24 * time.Hour)
+	t.DateDebutTravaux = t.DateDebutTravaux.AddDate(0, 0, 7)
+	t.DateFinTravaux = t.DateFinTravaux.AddDate(0, 0, 7)
+	fmt.Println(src.Put(t))
+	t.Etat = infotravaux.EtatNouveau
+	fmt.Println(src.Put(t))
+	cur, _ := src.Get("TP-2026-0001", "123456789")
+	fmt.Println(cur.Etat, cur.Created().Format(time.DateTime))
+	// Output:
+	// <nil>
+	// <nil>
+	// infotravaux: infoFtthError 13: INFO etat INCORRECTE - HORS VALEURS ATTENDUES - NOUVEAU cannot follow REPLANIFICATION for works "TP-2026-0001"
+	// REPLANIFICATION 2026-11-02 09:30:00
+}
