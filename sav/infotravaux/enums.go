@@ -30,10 +30,11 @@ func (c Categorie) Label() string {
 // MarshalText implements encoding.TextMarshaler.
 func (c Categorie) MarshalText() ([]byte, error) { return []byte(c), nil }
 
-// UnmarshalText implements encoding.TextUnmarshaler: the value is trimmed and
-// upper-cased; unknown values are kept for Valid to report.
+// UnmarshalText implements encoding.TextUnmarshaler: a value of the
+// enumeration is read whatever its case and surrounding spaces; unknown
+// values are kept as received (trimmed) for Valid to report.
 func (c *Categorie) UnmarshalText(b []byte) error {
-	*c = Categorie(canon(b))
+	*c = lenient(b, Categorie.Valid)
 	return nil
 }
 
@@ -78,7 +79,7 @@ func (e EquipementConcerne) MarshalText() ([]byte, error) { return []byte(e), ni
 
 // UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
 func (e *EquipementConcerne) UnmarshalText(b []byte) error {
-	*e = EquipementConcerne(canon(b))
+	*e = lenient(b, EquipementConcerne.Valid)
 	return nil
 }
 
@@ -130,7 +131,7 @@ func (n NatureIntervention) MarshalText() ([]byte, error) { return []byte(n), ni
 
 // UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
 func (n *NatureIntervention) UnmarshalText(b []byte) error {
-	*n = NatureIntervention(canon(b))
+	*n = lenient(b, NatureIntervention.Valid)
 	return nil
 }
 
@@ -196,7 +197,7 @@ func (e Etat) MarshalText() ([]byte, error) { return []byte(e), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
 func (e *Etat) UnmarshalText(b []byte) error {
-	*e = Etat(canon(b))
+	*e = lenient(b, Etat.Valid)
 	return nil
 }
 
@@ -237,9 +238,17 @@ func (b Booleen) MarshalText() ([]byte, error) { return []byte(b), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
 func (b *Booleen) UnmarshalText(t []byte) error {
-	*b = Booleen(canon(t))
+	*b = lenient(t, Booleen.Valid)
 	return nil
 }
 
-// canon is the lenient reading of every enumeration: trimmed, upper-cased.
-func canon(b []byte) string { return strings.ToUpper(strings.TrimSpace(string(b))) }
+// lenient is the reading of every enumeration: trimmed; upper-cased when
+// that makes a value of the enumeration; otherwise kept as received, so
+// unknown values survive a round trip.
+func lenient[T ~string](b []byte, valid func(T) bool) T {
+	s := strings.TrimSpace(string(b))
+	if u := T(strings.ToUpper(s)); valid(u) {
+		return u
+	}
+	return T(s)
+}

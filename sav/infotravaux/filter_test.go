@@ -222,7 +222,7 @@ func TestEnumerations(t *testing.T) {
 	require.Equal(t, NatureInterventionAUTR, x.Nat)
 	require.Equal(t, EtatMAJ, x.Etat)
 	require.Equal(t, BooleenOui, x.Oui)
-	require.Equal(t, Etat("EN COURS"), x.Other)
+	require.Equal(t, Etat("en cours"), x.Other, "an unknown value is kept as received")
 	require.False(t, x.Other.Valid())
 }
 
