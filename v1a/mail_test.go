@@ -409,8 +409,9 @@ func TestMaildirOversizedIsQuarantined(t *testing.T) {
 	envs, err := md.Fetch(ctx)
 	require.NoError(t, err)
 	require.Len(t, envs[0].Raw, 601, "Fetch reads one byte past the limit")
+	require.True(t, envs[0].Truncated)
 	var answered []*Message
-	p := &Poller{Mailbox: md, Parser: &MailParser{Limits: MailLimits{MaxSize: 600}}, Operator: "FTEL",
+	p := &Poller{Mailbox: md, Operator: "FTEL", // the parser's own limit is larger
 		Self:    mail.Address{Address: "sav@oi.example"},
 		Handler: MailHandlerFunc(func(context.Context, *Inbound) error { t.Fatal("handled"); return nil }),
 		Replies: SenderFunc(func(_ context.Context, m *Message) error { answered = append(answered, m); return nil })}
@@ -418,7 +419,8 @@ func TestMaildirOversizedIsQuarantined(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, PollResult{Quarantined: 1, Answered: 1}, res)
 	require.Len(t, answered, 1)
-	require.Contains(t, string(answered[0].Attachment), "message too large")
+	require.Contains(t, string(answered[0].Attachment), "message too large: larger than the mailbox's limit of 600 bytes")
+	require.Equal(t, "sav@oc.example", answered[0].To[0].Address)
 }
 
 func TestBase64Leniency(t *testing.T) {

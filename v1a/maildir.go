@@ -58,8 +58,8 @@ type Maildir struct {
 	// Quarantine is the folder under the directory for quarantined messages;
 	// empty means DefaultQuarantineFolder.
 	Quarantine string
-	// MaxSize is the size above which Fetch reads only MaxSize+1 bytes of a
-	// file (enough for the parser to reject it as too large); zero means
+	// MaxSize is the size above which Fetch reads only the first MaxSize+1
+	// bytes of a file and marks its Envelope Truncated; zero means
 	// DefaultMaxMailSize.
 	MaxSize int64
 	// Batch bounds the number of messages one Fetch returns; zero means
@@ -228,7 +228,7 @@ func (m *Maildir) Fetch(ctx context.Context) ([]*Envelope, error) {
 		if err != nil {
 			return out, err
 		}
-		env := &Envelope{Key: name, Raw: raw, MessageID: messageIdentity(raw)}
+		env := &Envelope{Key: name, Raw: raw, MessageID: messageIdentity(raw), Truncated: int64(len(raw)) > m.maxSize()}
 		if m.Handled(env.MessageID) {
 			if err := m.moveToCur(name); err != nil {
 				return out, err
@@ -253,15 +253,18 @@ func (m *Maildir) readNew(name string) ([]byte, error) {
 		return nil, &MaildirError{Op: "fetch", Path: path, Err: err}
 	}
 	defer f.Close()
-	max := m.MaxSize
-	if max <= 0 {
-		max = DefaultMaxMailSize
-	}
-	raw, err := io.ReadAll(io.LimitReader(f, max+1))
+	raw, err := io.ReadAll(io.LimitReader(f, m.maxSize()+1))
 	if err != nil {
 		return nil, &MaildirError{Op: "fetch", Path: path, Err: err}
 	}
 	return raw, nil
+}
+
+func (m *Maildir) maxSize() int64 {
+	if m.MaxSize <= 0 {
+		return DefaultMaxMailSize
+	}
+	return m.MaxSize
 }
 
 // messageIdentity returns the Message-ID of raw without angle brackets, or

@@ -28,6 +28,9 @@ type Envelope struct {
 	Key       string // the mailbox's name for the message (a Maildir: its file name in new/)
 	MessageID string // its identity: the Message-ID without angle brackets, or "sha256:" and the digest of Raw
 	Raw       []byte // the message as delivered
+	// Truncated says that Raw holds only the beginning of a message larger
+	// than the mailbox's size limit; the Poller quarantines it as too large.
+	Truncated bool
 }
 
 // Disposition is what became of an inbound message.
@@ -200,7 +203,17 @@ func (p *Poller) one(ctx context.Context, e *Envelope, res *PollResult) error {
 	if parser == nil {
 		parser = &MailParser{}
 	}
-	in, err := parser.ReadMail(bytes.NewReader(e.Raw))
+	var in *Inbound
+	var err error
+	if e.Truncated {
+		err = &MailError{Err: ErrMailTooLarge, Reason: fmt.Sprintf("larger than the mailbox's limit of %d bytes", len(e.Raw)-1)}
+		if m, _ := parseHeaderOnly(e.Raw); m != nil {
+			in = &Inbound{Message: m}
+			in.Name, in.NameErr = parser.fileName(m)
+		}
+	} else {
+		in, err = parser.ReadMail(bytes.NewReader(e.Raw))
+	}
 	if err != nil {
 		answered := p.answer(ctx, e, in, err)
 		if err := p.Mailbox.Mark(ctx, e, DispositionQuarantined); err != nil {
