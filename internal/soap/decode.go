@@ -423,8 +423,9 @@ func (s *state) location() *time.Location {
 }
 
 func (s *state) entete() (*Entete, error) {
-	e := &Entete{}
+	e := &Entete{Line: s.line(), Lines: map[string]int{}}
 	err := s.children(ElementEntete, func(name string, line int, v string) error {
+		e.Lines[name] = line
 		switch name {
 		case "versionProtocole":
 			e.VersionProtocole = v

@@ -53,24 +53,52 @@ type Entete struct {
 	// SirenOC and SirenOI are optional SIREN numbers.
 	SirenOC string
 	SirenOI string
+
+	// Line is the line of the entete's start tag and Lines the line of
+	// each child read, by local name; both are set by the decoder and
+	// used to place the errors of Check.
+	Line  int
+	Lines map[string]int
+}
+
+// line is where a finding about field goes: the element's line, else the
+// entete's (a missing child).
+func (e *Entete) line(field string) int {
+	if l, ok := e.Lines[field]; ok {
+		return l
+	}
+	return e.Line
 }
 
 // Check reports the first field of e that is missing or malformed as an
-// [*Error] with return code 1 or 3 and the element's name; Line is left 0.
+// [*Error] with return code 1 or 3, the element's name and its line (the
+// entete's for a missing element; 0 for an Entete built in memory).
 func (e *Entete) Check() error {
-	for _, f := range []struct {
-		name, value string
-	}{{"versionProtocole", e.VersionProtocole}, {"codeOC", e.CodeOC}, {"codeOI", e.CodeOI}} {
-		if strings.TrimSpace(f.value) == "" {
-			return &Error{Field: f.name, Code: codes.ReturnCodeMissing, Err: ErrHeader}
-		}
+	if errs := e.CheckAll(); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// CheckAll reports every field of e that is missing or malformed (see
+// [Entete.Check]), in schema order.
+func (e *Entete) CheckAll() []*Error {
+	var errs []*Error
+	add := func(field string, code codes.ReturnCode, err error) {
+		errs = append(errs, &Error{Line: e.line(field), Field: field, Code: code, Err: err})
+	}
+	if strings.TrimSpace(e.VersionProtocole) == "" {
+		add("versionProtocole", codes.ReturnCodeMissing, ErrHeader)
 	}
 	if e.Horodatage.IsZero() {
-		return &Error{Field: "horodatage", Code: codes.ReturnCodeMissing, Err: ErrHeader}
+		add("horodatage", codes.ReturnCodeMissing, ErrHeader)
 	}
 	for _, f := range []struct{ name, value string }{{"codeOC", e.CodeOC}, {"codeOI", e.CodeOI}} {
-		if err := codes.ValidOperatorCode(f.value); err != nil {
-			return &Error{Field: f.name, Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %v", ErrHeader, err)}
+		switch err := codes.ValidOperatorCode(f.value); {
+		case strings.TrimSpace(f.value) == "":
+			add(f.name, codes.ReturnCodeMissing, ErrHeader)
+		case err != nil:
+			add(f.name, codes.ReturnCodeBadFormat, fmt.Errorf("%w: %v", ErrHeader, err))
 		}
 	}
 	for _, f := range []struct{ name, value string }{{"sirenOC", e.SirenOC}, {"sirenOI", e.SirenOI}} {
@@ -78,10 +106,10 @@ func (e *Entete) Check() error {
 			continue
 		}
 		if err := codes.ValidSIREN(f.value); err != nil {
-			return &Error{Field: f.name, Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %v", ErrHeader, err)}
+			add(f.name, codes.ReturnCodeBadFormat, fmt.Errorf("%w: %v", ErrHeader, err))
 		}
 	}
-	return nil
+	return errs
 }
 
 // Pagination is the sav:pagination header of a paged search: the index,

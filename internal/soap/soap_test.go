@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
 
@@ -119,7 +121,11 @@ func TestDecodeEnvelope(t *testing.T) {
 		Root: xml.Name{Space: "http://java.sun.com/products/oss/xml/TroubleTicket", Local: "createTroubleTicketByValueRequest"},
 		Line: 17,
 	}
-	if d := cmp.Diff(want, c.msg, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) })); d != "" {
+	require.Equal(t, 7, c.msg.Header.Entete.Line)
+	require.Equal(t, map[string]int{"versionProtocole": 8, "horodatage": 9, "codeOC": 10, "codeOI": 11, "sirenOC": 12},
+		c.msg.Header.Entete.Lines)
+	if d := cmp.Diff(want, c.msg, cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
+		cmpopts.IgnoreFields(Entete{}, "Line", "Lines")); d != "" {
 		t.Errorf("message (-want +got):\n%s", d)
 	}
 	require.NoError(t, c.msg.Header.Entete.Check())
@@ -299,6 +305,7 @@ func TestEnteteCheck(t *testing.T) {
 		{func(e *Entete) { e.CodeOI = "FTELX" }, "codeOI", 3},
 		{func(e *Entete) { e.SirenOC = "12" }, "sirenOC", 3},
 		{func(e *Entete) { e.SirenOI = "12345678A" }, "sirenOI", 3},
+		{func(e *Entete) { e.Line, e.Lines = 4, map[string]int{"codeOC": 6}; e.CodeOC = "x" }, "codeOC", 3},
 	} {
 		e := ok
 		tc.mod(&e)
@@ -313,7 +320,16 @@ func TestEnteteCheck(t *testing.T) {
 		require.Equal(t, tc.field, se.Field)
 		require.Equal(t, tc.code, se.Code)
 		require.Contains(t, se.Error(), tc.field)
+		if e.Line != 0 {
+			require.Equal(t, 6, se.Line)
+		}
 	}
+	bad := Entete{Line: 3, Lines: map[string]int{"codeOI": 5}, CodeOI: "ftel", SirenOC: "1"}
+	var got []string
+	for _, err := range bad.CheckAll() {
+		got = append(got, fmt.Sprintf("%d:%s:%d", err.Line, err.Field, err.Code))
+	}
+	require.Equal(t, []string{"3:versionProtocole:1", "3:horodatage:1", "3:codeOC:1", "5:codeOI:3", "3:sirenOC:3"}, got)
 }
 
 func TestCallbackErrorsPassThrough(t *testing.T) {
