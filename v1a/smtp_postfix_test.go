@@ -67,6 +67,14 @@ func startPostfix(t *testing.T) *postfixInstance {
 	for d := root; d != filepath.Dir(d) && d != os.TempDir(); d = filepath.Dir(d) {
 		require.NoError(t, os.Chmod(d, 0o755))
 	}
+	if !traversable(filepath.Dir(root)) {
+		// A TMPDIR inside a private home: use /tmp instead.
+		var err error
+		root, err = os.MkdirTemp("/tmp", "savsdk-postfix-")
+		require.NoError(t, err)
+		t.Cleanup(func() { os.RemoveAll(root) })
+		require.NoError(t, os.Chmod(root, 0o755))
+	}
 	p := &postfixInstance{
 		conf:    filepath.Join(root, "conf"),
 		mail:    filepath.Join(root, "mail"),
@@ -179,6 +187,20 @@ postlog   unix-dgram n - n - 1 postlogd
 		time.Sleep(50 * time.Millisecond)
 	}
 	return p
+}
+
+// traversable reports whether every directory from dir up to / lets others
+// through.
+func traversable(dir string) bool {
+	for d := dir; ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 == 0 {
+			return false
+		}
+		if d == filepath.Dir(d) {
+			return true
+		}
+	}
 }
 
 func postfixUID(t *testing.T) int {
