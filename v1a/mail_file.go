@@ -117,7 +117,8 @@ func (p *MailParser) ReadMail(r io.Reader) (*Inbound, error) {
 // bytes and MIME charset go through a [Reader] set with the parser's
 // Layouts, Aliases and Strict. Errors are the Reader's fatal ones
 // ([*ParseError], [*HeaderError], an unknown charset); the Inbound is
-// returned with them.
+// returned with them. When m has no file name but its subject holds a
+// normalised one, Decode sets m.FileName to it.
 func (p *MailParser) Decode(m *Message) (*Inbound, error) {
 	in := &Inbound{Message: m}
 	in.Name, in.NameErr = p.fileName(m)
