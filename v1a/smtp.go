@@ -40,8 +40,9 @@ const (
 // StartTLS), AUTH PLAIN when Username is set, MAIL FROM, RCPT TO for every
 // recipient, DATA. Each message is one connection. Every command has a
 // deadline (CommandTimeout) and the context cancels the exchange at any
-// point. AUTH PLAIN is only attempted over TLS or to a loopback server, so a
-// password never travels in clear text. The zero value is not usable: set
+// point. A STARTTLS that fails (an untrusted certificate) is an error, never
+// a fallback to clear text. AUTH PLAIN is only attempted over TLS or to a
+// loopback server, so a password never travels in clear text. The zero value is not usable: set
 // Addr. An SMTPSender is safe for concurrent use.
 type SMTPSender struct {
 	Addr string // host:port of the server
