@@ -54,6 +54,9 @@ type Message struct {
 	Root xml.Name
 	// Line is the line of the body element's start tag.
 	Line int
+	// EnvelopeLine and HeaderLine are the lines of the Envelope's and the
+	// Header's start tags (0 when absent).
+	EnvelopeLine, HeaderLine int
 	// Fault is set when the body is a SOAP fault.
 	Fault *Fault
 }
@@ -217,6 +220,7 @@ func (s *state) document() (*Message, error) {
 	switch {
 	case root.Name == xml.Name{Space: EnvelopeSpace, Local: "Envelope"}:
 		m.Envelope = true
+		m.EnvelopeLine = s.line()
 		s.push(root)
 		if err := s.envelope(m); err != nil {
 			return nil, err
@@ -272,6 +276,7 @@ func (s *state) envelope(m *Message) error {
 			switch {
 			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Header"} && !sawHeader && !sawBody:
 				sawHeader = true
+				m.HeaderLine = s.line()
 				s.push(t)
 				if err := s.header(&m.Header); err != nil {
 					return err

@@ -118,8 +118,10 @@ func TestDecodeEnvelope(t *testing.T) {
 			Horodatage:       time.Date(2026, 3, 2, 10, 15, 0, 0, time.FixedZone("", 3600)),
 			CodeOC:           "BYTL", CodeOI: "FTEL", SirenOC: "123456789",
 		}},
-		Root: xml.Name{Space: "http://java.sun.com/products/oss/xml/TroubleTicket", Local: "createTroubleTicketByValueRequest"},
-		Line: 17,
+		Root:         xml.Name{Space: "http://java.sun.com/products/oss/xml/TroubleTicket", Local: "createTroubleTicketByValueRequest"},
+		Line:         17,
+		EnvelopeLine: 5,
+		HeaderLine:   6,
 	}
 	require.Equal(t, 7, c.msg.Header.Entete.Line)
 	require.Equal(t, map[string]int{"versionProtocole": 8, "horodatage": 9, "codeOC": 10, "codeOI": 11, "sirenOC": 12},
