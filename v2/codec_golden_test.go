@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/ticket"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
@@ -135,4 +137,58 @@ func TestGolden(t *testing.T) {
 		})
 	}
 	t.Run("xmllint", func(t *testing.T) { validateDocs(t, docs) })
+}
+
+// TestEncodedDocumentsValidate validates, in one xmllint run per schema set,
+// the other documents the encoder produces in these tests: every exception
+// of every operation for every return code, the re-encoded partner and
+// envelope documents, and each set transaction with every optional part.
+func TestEncodedDocumentsValidate(t *testing.T) {
+	docs := map[string][]byte{}
+	for _, o := range Operations {
+		for _, code := range []codes.ReturnCode{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+			20, 21, 22, 23, 100, 101} {
+			key := DefaultProfile().Key("K-" + o.String())
+			e := NewException(o, code, "champ", &key)
+			docs["exception-"+o.String()+"-"+itoa(int(code))] = encodeGolden(t, e, "")
+		}
+	}
+	for _, name := range []string{"testdata/partner-create-windows-1252.xml", "testdata/envelope-set.xml"} {
+		b, err := os.ReadFile(name)
+		require.NoError(t, err)
+		d, err := Check(bytes.NewReader(b), nil)
+		require.NoError(t, err)
+		docs[filepath.Base(name)] = encodeGolden(t, d.Message, "")
+	}
+	for name, tx := range fixtureTransactions() {
+		tx.Client = &ticket.Customer{Nom: "Nom", Prenom: "Prénom", Contact1: "0612345678", Contact2: "0140000000"}
+		tx.Rdv = &ticket.Appointment{IdRdv: "R-1"}
+		tx.Intervention = &ticket.Intervention{Date: at(28, 8, 0), Type: "PBO"}
+		m, err := NewSetRequest("K", "BYTL", "FTEL", tx, nil)
+		require.NoError(t, err)
+		docs["all-"+name] = encodeGolden(t, m, "\t")
+	}
+	validateDocs(t, docs)
+}
+
+// TestSchemaValidationCanFail makes sure the xmllint harness rejects a
+// document that breaks the official schema: elements out of order, an
+// enumeration literal with the schema's stray space missing in the member
+// element, xsi:nil on an enumerated attribute.
+func TestSchemaValidationCanFail(t *testing.T) {
+	schema := officialSchema(t)
+	lint := xmllint(t)
+	for name, body := range map[string]string{
+		"order":   `<tt:troubleState>QUEUED</tt:troubleState><tt:customerTroubleNum>X</tt:customerTroubleNum>`,
+		"literal": `<tt:repairActivityList><co:modifier>SET</co:modifier><tt:repairActivities><tt:item><tt:activityCode>ASSIGNED</tt:activityCode></tt:item></tt:repairActivities></tt:repairActivityList>`,
+		"nil":     `<tt:baseState xsi:nil="true"/>`,
+	} {
+		doc := `<tt:createTroubleTicketByValueRequest ` + nsDecl + `><tt:troubleTicketValue xsi:type="sav:SAVTroubleTicketValue">` +
+			body + `</tt:troubleTicketValue></tt:createTroubleTicketByValueRequest>`
+		f := filepath.Join(t.TempDir(), name+".xml")
+		require.NoError(t, os.WriteFile(f, []byte(doc), 0o644))
+		out, err := exec.Command(lint, "--noout", "--nonet", "--schema", schema, f).CombinedOutput()
+		require.Error(t, err, "%s must not validate:\n%s", name, out)
+		require.Contains(t, string(out), "fails to validate")
+	}
 }
