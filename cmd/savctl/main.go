@@ -42,6 +42,7 @@ func commands() map[string]command {
 		"check":   {"check v1a CSV files and mails", runCheck},
 		"ar":      {"write the AR of a v1a DEPOT file", runAR},
 		"convert": {"convert one ticket-bearing record", runConvert},
+		"serve":   {"run a sandbox OI or OC web service", runServe},
 	}
 }
 
