@@ -1,6 +1,7 @@
 package v2
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -89,6 +90,9 @@ func DecodeTroubleTicketValue(in io.Reader, p *Profile) (*TroubleTicketValue, er
 		return nil, err
 	}
 	r.leave()
+	if err := r.trailer(); err != nil {
+		return nil, err
+	}
 	return &v, nil
 }
 
@@ -111,6 +115,32 @@ func (r *reader) root() (xml.StartElement, error) {
 	}
 }
 
+// trailer checks that nothing but white space, comments and processing
+// instructions follows the root element.
+func (r *reader) trailer() error {
+	for {
+		tok, err := r.d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return r.syntax(err)
+		}
+		switch t := tok.(type) {
+		case xml.Comment, xml.ProcInst:
+		case xml.CharData:
+			if len(bytes.TrimSpace(t)) == 0 {
+				continue
+			}
+			return &DecodeError{Line: r.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: text after the root element", ErrSyntax)}
+		default:
+			return &DecodeError{Line: r.line(), Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: content after the root element", ErrSyntax)}
+		}
+	}
+}
+
 // DecodeBody reads a bare message: a document whose root element is a
 // JSR-91 message of protocol 2.0 (dispatched on its qualified name). Any
 // declared encoding is read.
@@ -125,6 +155,9 @@ func DecodeBody(in io.Reader, p *Profile) (Message, error) {
 		return nil, err
 	}
 	r.leave()
+	if err := r.trailer(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
@@ -553,6 +586,10 @@ func DecodeFaultDetail(in io.Reader, p *Profile) (*Exception, error) {
 	}
 	e := &Exception{}
 	err := r.children(func(c xml.StartElement) error { return readDetailEntry(r, c, e) })
+	if err == nil {
+		r.leave()
+		err = r.trailer()
+	}
 	if err != nil {
 		return nil, err
 	}

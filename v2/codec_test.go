@@ -240,6 +240,8 @@ func TestDecodeErrors(t *testing.T) {
 			ErrValue, 3, 2, "resyncRequired"},
 		{"missing value", `<tt:createTroubleTicketByValueRequest ` + nsDecl + `></tt:createTroubleTicketByValueRequest>`,
 			ErrMissingElement, 1, 1, "troubleTicketValue"},
+		{"two roots", `<co:getEventTypesRequest xmlns:co="` + NamespaceCO + `"/>` + "\n<x/>", ErrSyntax, 3, 2, ""},
+		{"trailing text", `<co:getEventTypesRequest xmlns:co="` + NamespaceCO + `"/> x`, ErrSyntax, 3, 1, ""},
 		{"dtd", `<!DOCTYPE x [<!ENTITY a "b">]><tt:getEventTypesRequest ` + nsDecl + `/>`, ErrSyntax, 3, 1, ""},
 		{"too deep", `<tt:getTroubleTicketByKeyRequest ` + nsDecl + `>` + strings.Repeat("<x:a xmlns:x='urn:x'>", 100) +
 			strings.Repeat("</x:a>", 100) + `</tt:getTroubleTicketByKeyRequest>`, ErrTooDeep, 3, 1, "a"},

@@ -3,6 +3,7 @@ package v2
 import (
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -451,11 +452,13 @@ func Check(in io.Reader, p *Profile) (*Document, error) {
 		}
 		if doc.Message == nil && !doc.Fault {
 			return nil, &DecodeError{Line: r.line(), Element: "Body", Code: codes.ReturnCodeMissing,
-				Err: errors.New("v2: required element missing: the envelope has no body element")}
+				Err: fmt.Errorf("%w: the envelope has no body element", ErrMissingElement)}
 		}
-		return doc, nil
+	} else if err := r.checkMessage(start, doc); err != nil {
+		return nil, err
 	}
-	if err := r.checkMessage(start, doc); err != nil {
+	r.leave()
+	if err := r.trailer(); err != nil {
 		return nil, err
 	}
 	return doc, nil
