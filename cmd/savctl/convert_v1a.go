@@ -122,8 +122,21 @@ func decodeV1A(ctx context.Context, file, fileName string, data []byte, charset 
 	}
 	oc, oi := operatorCodes(fileName, flow, p.rec, opt)
 	t, err := v1a.TicketOf(p.rec, oc, oi)
-	if err != nil {
+	switch {
+	case errors.Is(err, v1a.ErrNotCarried):
 		return nil, usagef("%s: line %d: %s", file, p.line, describe(err))
+	case err != nil:
+		// The lifecycle refuses the record (an invalid deposit): report
+		// the line's findings.
+		msgs := make([]string, 0, len(p.errors))
+		for _, f := range p.errors {
+			msgs = append(msgs, fmt.Sprintf("%s:%d: %s: %d %s", file, f.Line, f.Field, f.Code, f.Message))
+		}
+		if len(msgs) == 0 {
+			msgs = append(msgs, strings.TrimPrefix(err.Error(), "ticket: "))
+		}
+		return nil, &invalidInput{fmt.Errorf("%s: line %d cannot be converted:\n%s", file, p.line,
+			strings.Join(msgs, "\n"))}
 	}
 	return &decoded{ticket: t, line: p.line, codeOC: oc, codeOI: oi, errors: p.errors}, nil
 }
