@@ -168,6 +168,15 @@ func TestEncodedDocumentsValidate(t *testing.T) {
 		require.NoError(t, err)
 		docs["all-"+name] = encodeGolden(t, m, "\t")
 	}
+	docs["empty-page"] = encodeGolden(t, &QueryTroubleTicketsResponse{Sequence: 3, EndOfReply: true,
+		Values: Some([]Field[TroubleTicketValue]{})}, "")
+	docs["empty-arrays"] = encodeGolden(t, &GetTroubleTicketByKeyResponse{Value: TroubleTicketValue{
+		TroubleNumList: Some([]Field[string]{}), RelatedTroubleTicketKeys: Some([]Field[TroubleTicketKey]{})}}, "")
+	var buf bytes.Buffer
+	vw, err := NewValueWriter(&buf, OpGetTroubleTicketsByTemplate, 0, true, nil)
+	require.NoError(t, err)
+	require.NoError(t, vw.Close())
+	docs["stream-empty"] = buf.Bytes()
 	validateDocs(t, docs)
 }
 

@@ -220,9 +220,14 @@ func wenum[T ~string](w *writer, member, head string, f Field[T], e *enumeration
 }
 
 // witems returns a writer of an array type: its items, nil ones with
-// xsi:nil.
+// xsi:nil. The schema's arrays hold at least one item, and all the arrays
+// of a trouble ticket are nillable: an empty array is written as xsi:nil.
 func witems[T any](itemQN string, write func(*writer, string, *T)) func(*writer, string, *[]Field[T]) {
 	return func(w *writer, qn string, items *[]Field[T]) {
+		if len(*items) == 0 {
+			w.nilElement(qn)
+			return
+		}
 		w.open(qn)
 		for _, it := range *items {
 			wfield(w, itemQN, it, true, write)

@@ -31,7 +31,9 @@ func (p Presence) String() string {
 }
 
 // Field is an optional element of type T with its [Presence]. Value is
-// meaningful only when Presence is [Present]. The zero Field is absent.
+// meaningful only when Presence is [Present]. The zero Field is absent. A
+// present array with no item is written as xsi:nil, since the schema's
+// arrays hold at least one item.
 type Field[T any] struct {
 	Presence Presence
 	Value    T
