@@ -418,3 +418,63 @@ func NewQueryRequest(howMany int) *QueryTroubleTicketsRequest {
 	}
 	return q
 }
+
+// Unmapped returns the local names of the elements present (or nil) in v
+// that the SAV mapping does not carry into package ticket — the JSR-91
+// attributes protocol 2.0 does not use, and sav:message and sav:transaction
+// of a value that is not a set — in schema order. Converters report them as
+// what the target cannot carry.
+func (v *TroubleTicketValue) Unmapped() []string {
+	var out []string
+	add := func(present bool, name string) {
+		if present {
+			out = append(out, name)
+		}
+	}
+	set := func(p Presence) bool { return p != Absent }
+	add(set(v.AccountOwner.Presence), "accountOwner")
+	add(set(v.ActivityDurationList.Presence), "activityDurationList")
+	add(set(v.AdditionalTroubleInfoList.Presence), "additionalTroubleInfoList")
+	add(set(v.AfterHoursRepairAuthority.Presence), "afterHoursRepairAuthority")
+	add(set(v.AuthorizationList.Presence), "authorizationList")
+	add(set(v.ClearancePerson.Presence), "clearancePerson")
+	add(set(v.CloseOutVerification.Presence), "closeOutVerification")
+	add(set(v.CommitmentTime.Presence), "commitmentTime")
+	add(set(v.CommitmentTimeRequested.Presence), "commitmentTimeRequested")
+	add(set(v.Customer.Presence), "customer")
+	add(set(v.CustomerRoleAssignments.Presence), "customerRoleAssignmentList")
+	add(set(v.Dialog.Presence), "dialog")
+	add(set(v.EscalationList.Presence), "escalationList")
+	add(set(v.InitiatingMode.Presence), "initiatingMode")
+	add(set(v.MaintServiceCharge.Presence), "maintServiceCharge")
+	add(set(v.Originator.Presence), "originator")
+	add(set(v.OutageDuration.Presence), "outageDuration")
+	add(set(v.RelatedAlarmList.Presence), "relatedAlarmList")
+	add(set(v.RepairActivityList.Presence), "repairActivityList")
+	add(set(v.RepeatReport.Presence), "repeatReport")
+	add(set(v.ServiceUnavailableBegin.Presence), "serviceUnavailableBeginTime")
+	add(set(v.ServiceUnavailableEnd.Presence), "serviceUnavailableEndTime")
+	add(set(v.SPRoleAssignments.Presence), "sPRoleAssignmentList")
+	add(set(v.SuspectObjects.Presence), "suspectObjectList")
+	add(set(v.TroubleFound.Presence), "troubleFound")
+	add(set(v.TroubleLocation.Presence), "troubleLocation")
+	add(set(v.TroubleNumList.Presence), "troubleNumList")
+	add(set(v.TroubledObject.Presence), "troubledObject")
+	add(set(v.TroubleType.Presence), "troubleType")
+	add(set(v.TroubleStatus.Presence), "troubleStatus")
+	add(set(v.PerceivedTroubleSeverity.Presence), "perceivedTroubleSeverity")
+	add(set(v.PreferredPriority.Presence), "preferredPriority")
+	add(set(v.TroubleLocationInfos.Presence), "troubleLocationInfoList")
+	add(set(v.TroubledObjectAccessFrom.Presence), "troubledObjectAccessFromTime")
+	add(set(v.TroubledObjectAccessHours.Presence), "troubledObjectAccessHoursList")
+	add(set(v.TroubledObjectAccessTo.Presence), "troubledObjectAccessToTime")
+	add(set(v.TroubleSystemDN.Presence), "troubleSystemDN")
+	if keys, ok := v.RelatedTroubleTicketKeys.Get(); ok && len(Values(keys)) > 1 {
+		out = append(out, "relatedTroubleTicketKeyList")
+	}
+	if s := v.SAV; s != nil && !s.Transaction.IsPresent() {
+		add(set(s.Transaction.Presence), "transaction")
+		add(set(s.Message.Presence), "message")
+	}
+	return out
+}

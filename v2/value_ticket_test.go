@@ -130,3 +130,19 @@ func TestSetRequestRefusesOtherKinds(t *testing.T) {
 	require.Equal(t, ticket.KindCaseSolved, tx.Kind)
 	require.Equal(t, codes.RoleOI, tx.Sender)
 }
+
+func TestUnmapped(t *testing.T) {
+	v := ValueFromTicket(fixtureClosedTicket(), nil)
+	require.Empty(t, v.Unmapped())
+	full := fixtureFullValue()
+	got := full.Unmapped()
+	require.Contains(t, got, "accountOwner")
+	require.Contains(t, got, "troubleSystemDN")
+	require.Contains(t, got, "message")
+	require.Contains(t, got, "transaction")
+	require.NotContains(t, got, "customerTroubleNum")
+	require.Len(t, got, 39)
+	m, err := NewSetRequest("K", "BYTL", "FTEL", fixtureTransactions()["set-co-information"], nil)
+	require.NoError(t, err)
+	require.Empty(t, m.Value.Unmapped())
+}
