@@ -405,7 +405,7 @@ func readErreur(r *reader, e *Erreur) error {
 			}
 			code, err := codes.ParseReturnCode(s)
 			if err != nil {
-				return r.errorf(c, codes.ReturnCodeBadFormat, ErrValue, "%q is not a return code", s)
+				return r.valueError(c, ErrValue, "%q is not a return code", s)
 			}
 			e.CodeRetour = code
 			return nil

@@ -60,6 +60,7 @@ func FuzzDecodeBody(f *testing.F) {
 	seedFiles(f)
 	f.Add([]byte(`<co:getQueryTypesRequest xmlns:co="` + NamespaceCO + `"/>`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, checkErr := Check(bytes.NewReader(data), nil)
 		m, err := DecodeBody(bytes.NewReader(data), nil)
 		if err != nil {
 			var de *DecodeError
@@ -68,7 +69,12 @@ func FuzzDecodeBody(f *testing.F) {
 			}
 			return
 		}
-		_ = Validate(m, nil)
+		if checkErr != nil {
+			t.Fatalf("Check refuses what DecodeBody reads: %v", checkErr)
+		}
+		if len(doc.Findings) < len(Validate(m, nil)) {
+			t.Fatalf("Check finds less than Validate: %v", doc.Findings)
+		}
 		b1, err := AppendBody(nil, m, nil)
 		if err != nil {
 			var ee *EncodeError

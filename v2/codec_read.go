@@ -37,6 +37,25 @@ type reader struct {
 	depth int
 	pos   map[string]int // path → line, nil unless recording
 	path  []string
+	// lenient makes a value that is not of its type (ErrValue,
+	// ErrNotNillable) a recorded error instead of the end of reading: the
+	// element is left absent and reading goes on.
+	lenient   bool
+	valueErrs []*DecodeError
+}
+
+// errDropped is returned, once the offending element is consumed, for a value
+// a lenient reader recorded and dropped.
+var errDropped = errors.New("v2: value dropped")
+
+// valueError reports a value not of its type; the element must be consumed.
+func (r *reader) valueError(t xml.StartElement, sentinel error, format string, args ...any) error {
+	err := r.errorf(t, codes.ReturnCodeBadFormat, sentinel, format, args...)
+	if r.lenient {
+		r.valueErrs = append(r.valueErrs, err.(*DecodeError))
+		return errDropped
+	}
+	return err
 }
 
 func newReader(d *xml.Decoder, p *Profile) *reader {
@@ -150,7 +169,7 @@ func (r *reader) children(f func(t xml.StartElement) error) error {
 			if err := r.enter(t); err != nil {
 				return err
 			}
-			if err := f(t); err != nil {
+			if err := f(t); err != nil && err != errDropped {
 				return err
 			}
 			r.leave()
@@ -233,11 +252,11 @@ func xsiType(t xml.StartElement) (string, bool) {
 // field reads element t into f with read, honouring xsi:nil.
 func field[T any](r *reader, t xml.StartElement, f *Field[T], nillable bool, read func(*reader, xml.StartElement, *T) error) error {
 	if isNil(t) {
-		if !nillable {
-			return r.errorf(t, codes.ReturnCodeBadFormat, ErrNotNillable, "")
-		}
 		if err := r.skip(); err != nil {
 			return err
+		}
+		if !nillable {
+			return r.valueError(t, ErrNotNillable, "")
 		}
 		*f = Field[T]{Presence: Nil}
 		return nil
@@ -277,7 +296,7 @@ func readBool(r *reader, t xml.StartElement, v *bool) error {
 	case "false", "0":
 		*v = false
 	default:
-		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not a boolean", s)
+		return r.valueError(t, ErrValue, "%q is not a boolean", s)
 	}
 	return nil
 }
@@ -289,7 +308,7 @@ func readInt64(r *reader, t xml.StartElement, v *int64) error {
 	}
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 64)
 	if err != nil {
-		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an integer", s)
+		return r.valueError(t, ErrValue, "%q is not an integer", s)
 	}
 	*v = n
 	return nil
@@ -302,7 +321,7 @@ func readUint32(r *reader, t xml.StartElement, v *uint32) error {
 	}
 	n, err := strconv.ParseUint(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
 	if err != nil {
-		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an unsignedInt", s)
+		return r.valueError(t, ErrValue, "%q is not an unsignedInt", s)
 	}
 	*v = uint32(n)
 	return nil
@@ -315,7 +334,7 @@ func readInt32(r *reader, t xml.StartElement, v *int32) error {
 	}
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "+"), 10, 32)
 	if err != nil {
-		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an int", s)
+		return r.valueError(t, ErrValue, "%q is not an int", s)
 	}
 	*v = int32(n)
 	return nil
@@ -328,7 +347,7 @@ func readTime(r *reader, t xml.StartElement, v *time.Time) error {
 	}
 	tm, err := ParseDateTime(s, r.p.Location)
 	if err != nil {
-		return r.errorf(t, codes.ReturnCodeBadFormat, ErrValue, "%q is not an xs:dateTime", s)
+		return r.valueError(t, ErrValue, "%q is not an xs:dateTime", s)
 	}
 	*v = tm
 	return nil

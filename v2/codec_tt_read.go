@@ -658,7 +658,10 @@ func readOptTime(r *reader, c xml.StartElement, v *time.Time) error {
 	}
 	tm, err := ParseDateTime(s, r.p.Location)
 	if err != nil {
-		return r.errorf(c, codes.ReturnCodeBadFormat, ErrValue, "%q is not an xs:dateTime", s)
+		if err := r.valueError(c, ErrValue, "%q is not an xs:dateTime", s); err != errDropped {
+			return err
+		}
+		return nil
 	}
 	*v = tm
 	return nil

@@ -55,9 +55,13 @@ type checker struct {
 	pos      lines
 	root     []string // path of the value being checked
 	findings []Finding
+	dropped  map[string]bool // elements already reported as malformed
 }
 
 func (c *checker) add(line int, field string, code codes.ReturnCode, reason string) {
+	if c.dropped[field] {
+		return
+	}
 	c.findings = append(c.findings, Finding{Line: line, Field: field, Code: code, Message: code.Message(field),
 		Reason: reason})
 }
@@ -82,8 +86,13 @@ func Validate(m Message, p *Profile) []Finding {
 	return validate(m, p.orDefault(), nil)
 }
 
-func validate(m Message, p *Profile, pos lines) []Finding {
-	c := &checker{p: p, pos: pos}
+func validate(m Message, p *Profile, pos lines, dropped ...*DecodeError) []Finding {
+	c := &checker{p: p, pos: pos, dropped: map[string]bool{}}
+	for _, e := range dropped {
+		c.findings = append(c.findings, Finding{Line: e.Line, Field: e.Element, Code: e.Code,
+			Message: e.Code.Message(e.Element), Reason: reasonOf(e.Err)})
+		c.dropped[e.Element] = true
+	}
 	switch m := m.(type) {
 	case *CreateTroubleTicketByValueRequest:
 		c.root = []string{"troubleTicketValue"}
@@ -218,7 +227,11 @@ func reasonOf(err error) string {
 	if errors.As(err, &ve) {
 		return ve.Reason
 	}
-	return err.Error()
+	s := err.Error()
+	if _, after, ok := strings.Cut(s, ": "); ok {
+		return after
+	}
+	return s
 }
 
 func (c *checker) contacts(cl Customer) {
@@ -466,6 +479,8 @@ func Check(in io.Reader, p *Profile) (*Document, error) {
 
 func (r *reader) checkMessage(start xml.StartElement, doc *Document) error {
 	r.pos = lines{"": r.line()}
+	r.lenient = true
+	defer func() { r.lenient = false }()
 	base := len(r.path)
 	r.path = r.path[:0]
 	m, err := readMessage(r, start)
@@ -479,7 +494,7 @@ func (r *reader) checkMessage(start xml.StartElement, doc *Document) error {
 	for k, v := range r.pos {
 		pos[k] = v
 	}
-	doc.Findings = validate(m, r.p, pos)
+	doc.Findings = validate(m, r.p, pos, r.valueErrs...)
 	r.pos = nil
 	return nil
 }

@@ -277,3 +277,35 @@ func TestFindingString(t *testing.T) {
 	f := Finding{Line: 12, Field: "natureDefaut", Code: 2, Message: codes.ReturnCode(2).Message("natureDefaut"), Reason: "x"}
 	require.Equal(t, "12: natureDefaut: 2 INFO natureDefaut ERRONEE - HORS VALEURS PREVUEES (x)", f.String())
 }
+
+// TestCheckKeepsReadingAfterMalformedValues reports values not of their
+// type as findings (code 3 on their line) and goes on with the rules.
+func TestCheckKeepsReadingAfterMalformedValues(t *testing.T) {
+	doc := `<tt:setTroubleTicketByValueRequest ` + nsDecl + `>
+  <tt:troubleTicketValue xsi:type="sav:SAVTroubleTicketValue">
+    <co:lastUpdateVersionNumber>trois</co:lastUpdateVersionNumber>
+    <tt:troubleTicketKey><co:type>tt:TroubleTicketValue</co:type><tt:primaryKey>K</tt:primaryKey></tt:troubleTicketKey>
+    <tt:lastUpdateTime>28/11/2026 11:20</tt:lastUpdateTime>
+    <tt:baseState xsi:nil="true"/>
+    <sav:transaction>CASE SOLVED NOTIFICATION</sav:transaction>
+    <sav:codeOC>BYTL</sav:codeOC>
+    <sav:codeOI>FTEL</sav:codeOI>
+    <sav:cloture><sav:code>RET01</sav:code><sav:responsabilite>OI</sav:responsabilite></sav:cloture>
+  </tt:troubleTicketValue>
+  <tt:resyncRequired>peut-être</tt:resyncRequired>
+</tt:setTroubleTicketByValueRequest>`
+	got := checkFindings(t, doc)
+	want := []finding{
+		{3, "lastUpdateVersionNumber", 3},
+		{5, "lastUpdateTime", 3},
+		{6, "baseState", 3},
+		{12, "resyncRequired", 3},
+		{10, "localisation", 1},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatal(diff)
+	}
+	// DecodeBody stays strict.
+	_, err := DecodeBody(strings.NewReader(doc), nil)
+	require.ErrorIs(t, err, ErrValue)
+}
