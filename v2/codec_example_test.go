@@ -1,7 +1,9 @@
 package v2_test
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -142,4 +144,44 @@ func ExampleSchemaFile() {
 	// <xs:import namespace="http://java.sun.com/products/oss/xml/Common" schemaLocation="https://oc.example/sav/v2/oc?xsd=co.xsd"/>
 	// <xs:import namespace="urn:savsdk:sav:2.0" schemaLocation="https://oc.example/sav/v2/oc?xsd=sav.xsd"/>
 	// <soap:address location="https://oc.example/sav/v2/oc"/>
+}
+
+// A client reads a large page of search results value by value.
+func ExampleValueReader() {
+	var page strings.Builder
+	vw, err := v2.NewValueWriter(&page, v2.OpQueryTroubleTickets, 0, true, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, id := range []string{"FTEL-SAV-0000001", "FTEL-SAV-0000002"} {
+		v := v2.TroubleTicketValue{TroubleTicketKey: v2.Some((*v2.Profile)(nil).Key(id)),
+			TroubleState: v2.Some(v2.TroubleStateOpenActive)}
+		if err := vw.Write(&v); err != nil {
+			fmt.Println(err)
+			return
+		}
+	}
+	if err := vw.Close(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	vr := v2.NewValueReader(strings.NewReader(page.String()), nil)
+	for {
+		v, err := vr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(v.TroubleTicketKey.Value.PrimaryKey, v.TroubleState.Value)
+	}
+	fmt.Println("last page:", vr.EndOfReply)
+	// Output:
+	// FTEL-SAV-0000001 OPENACTIVE
+	// FTEL-SAV-0000002 OPENACTIVE
+	// last page: true
 }

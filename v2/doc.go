@@ -36,7 +36,8 @@
 // [ReadBody] and [DecodeBody] read a body element, dispatched on its
 // qualified name; [WriteBody], [AppendBody] and [MarshalBody] write one.
 // [ReadFaultDetail], [WriteFaultDetail] and [DecodeFaultDetail] do the same
-// for a fault's detail. Reading is a streaming [encoding/xml.Decoder] token
+// for a fault's detail. [ValueReader] and [ValueWriter] stream the values of
+// a search or query page one at a time. Reading is a streaming [encoding/xml.Decoder] token
 // loop: children in any order, unknown elements skipped, names and xsi:type
 // values resolved by namespace URI (never by prefix), any declared encoding
 // read ([NewXMLDecoder] uses charset.NewReaderLabel). Writing produces UTF-8
