@@ -237,9 +237,13 @@ type Time struct {
 }
 
 // Enumerated attributes. Each is a string type whose Valid method reports
-// whether the value is a literal of the schema's enumeration; a valid value
-// is written in the member element of the substitution group (tt:troubleState)
-// and any other value in its head (tt:baseState).
+// whether the value is a literal of the schema's enumeration. For the
+// substitution groups, a valid value is written in the member element
+// (tt:troubleState) and any other value in its head (tt:baseState), so every
+// value can travel. RequestState, OrgLevel, DayOfWeek and Modifier are plain
+// enumerated elements with no head: a value outside their list is written as
+// it is (so that what was received survives) and makes the document invalid
+// against the schema; check Valid before sending.
 type (
 	TroubleState             string // tt:troubleState / tt:baseState
 	TroubleStatus            string // tt:troubleStatus / tt:baseStatus
