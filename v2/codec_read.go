@@ -26,6 +26,8 @@ func NewXMLDecoder(r io.Reader) *xml.Decoder {
 
 type binding struct{ prefix, uri string }
 
+const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
+
 // reader walks one element tree with an [xml.Decoder]. It tracks the
 // namespace bindings in scope (to resolve xsi:type values by URI), the depth
 // and, when asked, the line of every element by path.
@@ -111,7 +113,7 @@ func (r *reader) resolve(prefix string) (string, bool) {
 	}
 	switch prefix {
 	case "xml":
-		return "http://www.w3.org/XML/1998/namespace", true
+		return xmlNamespace, true
 	case "":
 		return "", true
 	}
@@ -413,8 +415,11 @@ func (r *reader) capture(t xml.StartElement) ([]byte, error) {
 	uris := []string{}
 	prefixOf := map[string]string{}
 	use := func(uri string) string {
-		if uri == "" {
+		switch uri {
+		case "":
 			return ""
+		case xmlNamespace:
+			return "xml" // bound by definition, never declared
 		}
 		if p, ok := prefixOf[uri]; ok {
 			return p
@@ -489,6 +494,9 @@ func (r *reader) capture(t xml.StartElement) ([]byte, error) {
 		}
 	}
 	qn := func(n xml.Name) string {
+		if n.Space == xmlNamespace {
+			return "xml:" + n.Local
+		}
 		if p := prefixOf[n.Space]; p != "" {
 			return p + ":" + n.Local
 		}

@@ -411,13 +411,13 @@ func TestEscaping(t *testing.T) {
 func TestRawXMLIsStandalone(t *testing.T) {
 	doc := `<tt:troubleTicketValue ` + nsDecl + ` xmlns:fm="http://java.sun.com/products/oss/xml/QualityOfService/FM/Monitor" xmlns:q="urn:q">
 <tt:relatedAlarmList><co:modifier>SET</co:modifier><tt:relatedAlarms>
-<fm:Item xsi:type="q:Special" q:attr="x&amp;y"><fm:notificationId>N-1</fm:notificationId><!-- c --><plain>t</plain></fm:Item>
+<fm:Item xsi:type="q:Special" q:attr="x&amp;y"><fm:notificationId xml:lang="fr">N-1</fm:notificationId><!-- c --><plain>t</plain></fm:Item>
 </tt:relatedAlarms></tt:relatedAlarmList></tt:troubleTicketValue>`
 	v := decodeValue(t, doc)
 	raw := string(v.RelatedAlarmList.Value.RelatedAlarms.Value)
 	require.Equal(t, `<fm:Item xmlns:fm="http://java.sun.com/products/oss/xml/QualityOfService/FM/Monitor" `+
 		`xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:q="urn:q" xsi:type="q:Special" q:attr="x&amp;y">`+
-		`<fm:notificationId>N-1</fm:notificationId><!-- c --><plain>t</plain></fm:Item>`, raw)
+		`<fm:notificationId xml:lang="fr">N-1</fm:notificationId><!-- c --><plain>t</plain></fm:Item>`, raw)
 	b, err := AppendTroubleTicketValue(nil, v, nil)
 	require.NoError(t, err)
 	again := decodeValue(t, string(b))
