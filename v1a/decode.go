@@ -158,11 +158,15 @@ func (d *cellDecoder) phone(s string) string {
 		d.tolerate(quoteValue(s) + " read as " + r + " (a spreadsheet dropped its leading 0 or +)")
 		p = r
 	}
-	if !validPhone(p) {
+	if validPhone(p) {
+		return p
+	}
+	n, err := codes.NormalizePhone(p)
+	if err != nil {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(s)+" (want 0XXXXXXXXX or +33XXXXXXXXX)")
 		return s
 	}
-	return p
+	return n
 }
 
 // postal reads a five-digit code; four digits lost their leading 0 in a

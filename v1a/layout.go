@@ -129,22 +129,32 @@ const (
 	kindNumber                // a return code
 )
 
-// fieldKinds gives each field's format; fields not listed are free text.
-var fieldKinds = map[Field]kind{
-	FieldDateIncidClientFinal: kindDate, FieldDateConstat: kindDate,
-	FieldDatePriseEnCompte: kindTimestamp, FieldDateCloture: kindTimestamp, FieldDateMessage: kindTimestamp,
-	FieldDateIntervention: kindMinute, FieldDateDebut: kindMinute, FieldDateFin: kindMinute,
-	FieldPropalRdv:      kindSlots,
-	FieldContactClient1: kindPhone, FieldContactClient2: kindPhone, FieldTelContactImmeuble: kindPhone,
-	FieldNatureDefaut: kindCode, FieldPrelocDefaut: kindCode, FieldStatutAR: kindCode, FieldCodeCloture: kindCode,
-	FieldResponsabilite: kindCode, FieldLocalisationDefaut: kindCode, FieldEmetteur: kindCode,
-	FieldTypeMessage: kindCode, FieldEtatResolution: kindCode, FieldEtat: kindCode,
-	FieldNatureIntervention: kindCode, FieldInterventionRequiseOC: kindCode, FieldLocalisationDommage: kindCode,
-	FieldCodePostal: kindPostal, FieldCodeInsee: kindInsee,
-	FieldCodeRetour: kindNumber,
+// kind returns the field's format; fields not listed are free text.
+func (f Field) kind() kind {
+	switch f {
+	case FieldDateIncidClientFinal, FieldDateConstat:
+		return kindDate
+	case FieldDatePriseEnCompte, FieldDateCloture, FieldDateMessage:
+		return kindTimestamp
+	case FieldDateIntervention, FieldDateDebut, FieldDateFin:
+		return kindMinute
+	case FieldPropalRdv:
+		return kindSlots
+	case FieldContactClient1, FieldContactClient2, FieldTelContactImmeuble:
+		return kindPhone
+	case FieldNatureDefaut, FieldPrelocDefaut, FieldStatutAR, FieldCodeCloture, FieldResponsabilite,
+		FieldLocalisationDefaut, FieldEmetteur, FieldTypeMessage, FieldEtatResolution, FieldEtat,
+		FieldNatureIntervention, FieldInterventionRequiseOC, FieldLocalisationDommage:
+		return kindCode
+	case FieldCodePostal:
+		return kindPostal
+	case FieldCodeInsee:
+		return kindInsee
+	case FieldCodeRetour:
+		return kindNumber
+	}
+	return kindText
 }
-
-func (f Field) kind() kind { return fieldKinds[f] }
 
 // Column is one column of a flow's file: the name written in the header line,
 // the field it carries, whether it must be filled and its maximum length in
@@ -262,6 +272,27 @@ func DefaultLayouts() []*Layout {
 // Clone returns an independent copy of l.
 func (l *Layout) Clone() *Layout {
 	return &Layout{Flow: l.Flow, Columns: slices.Clone(l.Columns)}
+}
+
+// plan is what codecs precompute from a layout: for each column, its
+// format and the position of its field in the flow's default layout (the
+// records' own field numbering).
+type plan struct {
+	kinds []kind
+	pos   []int
+}
+
+func (l *Layout) plan() plan {
+	def := defaultLayoutOf(l.Flow)
+	p := plan{kinds: make([]kind, len(l.Columns)), pos: make([]int, len(l.Columns))}
+	for i, c := range l.Columns {
+		p.kinds[i] = c.Field.kind()
+		p.pos[i] = -1
+		if def != nil {
+			p.pos[i] = def.Index(c.Field)
+		}
+	}
+	return p
 }
 
 // Header returns the column names in order, as the header line carries them.

@@ -67,6 +67,9 @@ type Reader struct {
 	dec     cellDecoder
 	records int
 
+	plan        plan   // formats and field positions of the layout's columns
+	utf8buf     []byte // a single-byte record decoded to UTF-8
+	utf8ends    []int
 	invalidUTF8 []int // cells of the last record decoded as Windows-1252 in a UTF-8 file
 }
 
@@ -193,6 +196,7 @@ func (r *Reader) open() error {
 		return &HeaderError{Header: r.header}
 	}
 	r.layout = l
+	r.plan = l.plan()
 	return nil
 }
 
@@ -204,32 +208,52 @@ func (r *Reader) decodeCells() {
 		r.cells = make([]string, n)
 	}
 	r.cells = r.cells[:n]
-	fast := false
 	if r.mode.table == nil {
-		fast = utf8.Valid(sc.rec)
-	} else {
-		fast = isASCII(sc.rec)
-	}
-	if fast {
-		all := string(sc.rec)
-		start := 0
-		for i, e := range sc.ends {
-			r.cells[i] = all[start:e]
-			start = e
+		if utf8.Valid(sc.rec) {
+			r.sliceCells(string(sc.rec), sc.ends)
+			return
+		}
+		for i := range n {
+			if b := sc.cellBytes(i); utf8.Valid(b) {
+				r.cells[i] = string(b)
+			} else {
+				r.cells[i] = decodeTable(b, cp1252Table)
+				r.invalidUTF8 = append(r.invalidUTF8, i)
+			}
 		}
 		return
 	}
-	for i := range n {
-		b := sc.cellBytes(i)
-		switch {
-		case r.mode.table != nil:
-			r.cells[i] = decodeTable(b, r.mode.table)
-		case utf8.Valid(b):
-			r.cells[i] = string(b)
-		default:
-			r.cells[i] = decodeTable(b, cp1252Table)
-			r.invalidUTF8 = append(r.invalidUTF8, i)
+	// Decode the whole record once (ASCII runs copied as they are), then
+	// cut the cells from one string.
+	buf, ends := r.utf8buf[:0], r.utf8ends[:0]
+	start := 0
+	for _, e := range sc.ends {
+		cell := sc.rec[start:e]
+		for len(cell) > 0 {
+			i := 0
+			for i < len(cell) && cell[i] < utf8.RuneSelf {
+				i++
+			}
+			buf = append(buf, cell[:i]...)
+			if i == len(cell) {
+				break
+			}
+			buf = utf8.AppendRune(buf, r.mode.table[cell[i]])
+			cell = cell[i+1:]
 		}
+		ends = append(ends, len(buf))
+		start = e
+	}
+	r.utf8buf, r.utf8ends = buf, ends
+	r.sliceCells(string(buf), ends)
+}
+
+// sliceCells cuts r.cells from all at the given end offsets.
+func (r *Reader) sliceCells(all string, ends []int) {
+	start := 0
+	for i, e := range ends {
+		r.cells[i] = all[start:e]
+		start = e
 	}
 }
 
@@ -273,10 +297,10 @@ func (r *Reader) Read() (Record, error) {
 			}
 			continue
 		}
-		if c.Field.kind() == kindText && !r.KeepApostrophe {
+		if r.plan.kinds[i] == kindText && !r.KeepApostrophe {
 			s = stripApostrophe(s)
 		}
-		rec.set(c.Field, s, d)
+		rec.set(r.plan.pos[i], s, d)
 	}
 	for i := len(cols); i < len(r.cells); i++ {
 		if r.cells[i] != "" {

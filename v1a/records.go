@@ -15,11 +15,12 @@ import (
 type Record interface {
 	// Flow returns the flow whose files carry this record.
 	Flow() Flow
-	// get returns the wire text of a field; false when the value cannot be
-	// written (a slot that spans two days).
-	get(f Field) (string, bool)
-	// set stores the decoded text of a field.
-	set(f Field, s string, d *cellDecoder)
+	// val returns the value of the i-th field of the flow's default
+	// layout, unformatted.
+	val(i int) value
+	// set stores the decoded text of the i-th field of the flow's default
+	// layout.
+	set(i int, s string, d *cellDecoder)
 }
 
 // Statut is the StatutAR of an acknowledgement.
@@ -272,13 +273,6 @@ func upper(s string) string {
 	return s
 }
 
-func slotsWire(s []ticket.Slot) (string, bool) {
-	if len(s) == 0 {
-		return "", true
-	}
-	return formatSlots(s)
-}
-
 func (d *cellDecoder) returnCode(s string) codes.ReturnCode {
 	if s == "" {
 		return 0
@@ -291,365 +285,441 @@ func (d *cellDecoder) returnCode(s string) codes.ReturnCode {
 	return c
 }
 
-func returnCodeText(c codes.ReturnCode) string { return strconv.Itoa(int(c)) }
-
-func (x *Depot) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferencePrestationPrise:
-		return x.ReferencePrestationPrise, true
-	case FieldReferencePrise:
-		return x.ReferencePrise, true
-	case FieldReferenceSigSAVRaccoOC:
-		return x.ReferenceSigSAVRaccoOC, true
-	case FieldDateIncidClientFinal:
-		return formatDate(x.DateIncidClientFinal), true
-	case FieldNatureDefaut:
-		return natureText(x.NatureDefaut), true
-	case FieldPrelocDefaut:
-		return prelocText(x.PrelocDefaut), true
-	case FieldNomClient:
-		return x.NomClient, true
-	case FieldPrenomClient:
-		return x.PrenomClient, true
-	case FieldContactClient1:
-		return x.ContactClient1, true
-	case FieldContactClient2:
-		return x.ContactClient2, true
-	case FieldIdRdv:
-		return x.IdRdv, true
-	case FieldPropalRdv:
-		return slotsWire(x.PropalRdv)
-	case FieldCommentaire:
-		return x.Commentaire, true
+func (x *Depot) val(i int) value {
+	switch i {
+	case 0: // ReferencePrestationPrise
+		return str(x.ReferencePrestationPrise)
+	case 1: // ReferencePrise
+		return str(x.ReferencePrise)
+	case 2: // ReferenceSigSAVRaccoOC
+		return str(x.ReferenceSigSAVRaccoOC)
+	case 3: // DateIncidClientFinal
+		return dateV(x.DateIncidClientFinal)
+	case 4: // NatureDefaut
+		return str(natureText(x.NatureDefaut))
+	case 5: // PrelocDefaut
+		return str(prelocText(x.PrelocDefaut))
+	case 6: // NomClient
+		return str(x.NomClient)
+	case 7: // PrenomClient
+		return str(x.PrenomClient)
+	case 8: // ContactClient1
+		return str(x.ContactClient1)
+	case 9: // ContactClient2
+		return str(x.ContactClient2)
+	case 10: // IdRdv
+		return str(x.IdRdv)
+	case 11: // PropalRdv
+		return slotsV(x.PropalRdv)
+	case 12: // Commentaire
+		return str(x.Commentaire)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *Depot) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferencePrestationPrise:
+func (x *Depot) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferencePrestationPrise
 		x.ReferencePrestationPrise = s
-	case FieldReferencePrise:
+	case 1: // ReferencePrise
 		x.ReferencePrise = s
-	case FieldReferenceSigSAVRaccoOC:
+	case 2: // ReferenceSigSAVRaccoOC
 		x.ReferenceSigSAVRaccoOC = s
-	case FieldDateIncidClientFinal:
+	case 3: // DateIncidClientFinal
 		x.DateIncidClientFinal = d.date(s)
-	case FieldNatureDefaut:
+	case 4: // NatureDefaut
 		x.NatureDefaut = lookup(d.aliases.NatureDefaut, s)
-	case FieldPrelocDefaut:
+	case 5: // PrelocDefaut
 		x.PrelocDefaut = lookup(d.aliases.PrelocDefaut, s)
-	case FieldNomClient:
+	case 6: // NomClient
 		x.NomClient = s
-	case FieldPrenomClient:
+	case 7: // PrenomClient
 		x.PrenomClient = s
-	case FieldContactClient1:
+	case 8: // ContactClient1
 		x.ContactClient1 = d.phone(s)
-	case FieldContactClient2:
+	case 9: // ContactClient2
 		x.ContactClient2 = d.phone(s)
-	case FieldIdRdv:
+	case 10: // IdRdv
 		x.IdRdv = s
-	case FieldPropalRdv:
+	case 11: // PropalRdv
 		x.PropalRdv = d.slots(s)
-	case FieldCommentaire:
+	case 12: // Commentaire
 		x.Commentaire = s
 	}
 }
 
-func (x *AR) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceSigSAVRaccoOC:
-		return x.ReferenceSigSAVRaccoOC, true
-	case FieldReferencePrestationPrise:
-		return x.ReferencePrestationPrise, true
-	case FieldReferencePrise:
-		return x.ReferencePrise, true
-	case FieldStatutAR:
-		return upper(string(x.StatutAR)), true
-	case FieldReferenceSigSAVOI:
-		return x.ReferenceSigSAVOI, true
-	case FieldDatePriseEnCompte:
-		return formatClock(x.DatePriseEnCompte, LayoutTimestamp), true
-	case FieldCodeRetour:
-		return returnCodeText(x.CodeRetour), true
-	case FieldMotifRefus:
-		return x.MotifRefus, true
+func (x *AR) val(i int) value {
+	switch i {
+	case 0: // ReferenceSigSAVRaccoOC
+		return str(x.ReferenceSigSAVRaccoOC)
+	case 1: // ReferencePrestationPrise
+		return str(x.ReferencePrestationPrise)
+	case 2: // ReferencePrise
+		return str(x.ReferencePrise)
+	case 3: // StatutAR
+		return str(upper(string(x.StatutAR)))
+	case 4: // ReferenceSigSAVOI
+		return str(x.ReferenceSigSAVOI)
+	case 5: // DatePriseEnCompte
+		return timeV(x.DatePriseEnCompte)
+	case 6: // CodeRetour
+		return numV(int(x.CodeRetour))
+	case 7: // MotifRefus
+		return str(x.MotifRefus)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *AR) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceSigSAVRaccoOC:
+func (x *AR) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceSigSAVRaccoOC
 		x.ReferenceSigSAVRaccoOC = s
-	case FieldReferencePrestationPrise:
+	case 1: // ReferencePrestationPrise
 		x.ReferencePrestationPrise = s
-	case FieldReferencePrise:
+	case 2: // ReferencePrise
 		x.ReferencePrise = s
-	case FieldStatutAR:
+	case 3: // StatutAR
 		x.StatutAR = Statut(upper(s))
-	case FieldReferenceSigSAVOI:
+	case 4: // ReferenceSigSAVOI
 		x.ReferenceSigSAVOI = s
-	case FieldDatePriseEnCompte:
+	case 5: // DatePriseEnCompte
 		x.DatePriseEnCompte = d.clock(s, 14)
-	case FieldCodeRetour:
+	case 6: // CodeRetour
 		x.CodeRetour = d.returnCode(s)
-	case FieldMotifRefus:
+	case 7: // MotifRefus
 		x.MotifRefus = s
 	}
 }
 
-func (x *Cloture) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceSigSAVOI:
-		return x.ReferenceSigSAVOI, true
-	case FieldReferenceSigSAVRaccoOC:
-		return x.ReferenceSigSAVRaccoOC, true
-	case FieldReferencePrestationPrise:
-		return x.ReferencePrestationPrise, true
-	case FieldReferencePrise:
-		return x.ReferencePrise, true
-	case FieldDateCloture:
-		return formatClock(x.DateCloture, LayoutTimestamp), true
-	case FieldCodeCloture:
-		return upper(string(x.CodeCloture)), true
-	case FieldResponsabilite:
-		return upper(string(x.Responsabilite)), true
-	case FieldLocalisationDefaut:
-		return prelocText(x.LocalisationDefaut), true
-	case FieldCommentaire:
-		return x.Commentaire, true
+func (x *Cloture) val(i int) value {
+	switch i {
+	case 0: // ReferenceSigSAVOI
+		return str(x.ReferenceSigSAVOI)
+	case 1: // ReferenceSigSAVRaccoOC
+		return str(x.ReferenceSigSAVRaccoOC)
+	case 2: // ReferencePrestationPrise
+		return str(x.ReferencePrestationPrise)
+	case 3: // ReferencePrise
+		return str(x.ReferencePrise)
+	case 4: // DateCloture
+		return timeV(x.DateCloture)
+	case 5: // CodeCloture
+		return str(upper(string(x.CodeCloture)))
+	case 6: // Responsabilite
+		return str(upper(string(x.Responsabilite)))
+	case 7: // LocalisationDefaut
+		return str(prelocText(x.LocalisationDefaut))
+	case 8: // Commentaire
+		return str(x.Commentaire)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *Cloture) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceSigSAVOI:
+func (x *Cloture) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceSigSAVOI
 		x.ReferenceSigSAVOI = s
-	case FieldReferenceSigSAVRaccoOC:
+	case 1: // ReferenceSigSAVRaccoOC
 		x.ReferenceSigSAVRaccoOC = s
-	case FieldReferencePrestationPrise:
+	case 2: // ReferencePrestationPrise
 		x.ReferencePrestationPrise = s
-	case FieldReferencePrise:
+	case 3: // ReferencePrise
 		x.ReferencePrise = s
-	case FieldDateCloture:
+	case 4: // DateCloture
 		x.DateCloture = d.clock(s, 14)
-	case FieldCodeCloture:
+	case 5: // CodeCloture
 		x.CodeCloture = codes.ClosureCode(upper(s))
-	case FieldResponsabilite:
+	case 6: // Responsabilite
 		x.Responsabilite = codes.Responsabilite(upper(s))
-	case FieldLocalisationDefaut:
+	case 7: // LocalisationDefaut
 		x.LocalisationDefaut = lookup(d.aliases.PrelocDefaut, s)
-	case FieldCommentaire:
+	case 8: // Commentaire
 		x.Commentaire = s
 	}
 }
 
-func (x *Info) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceSigSAVOI:
-		return x.ReferenceSigSAVOI, true
-	case FieldReferenceSigSAVRaccoOC:
-		return x.ReferenceSigSAVRaccoOC, true
-	case FieldEmetteur:
-		return upper(string(x.Emetteur)), true
-	case FieldDateMessage:
-		return formatClock(x.DateMessage, LayoutTimestamp), true
-	case FieldTypeMessage:
-		return typeMessageText(x.TypeMessage), true
-	case FieldEtatResolution:
-		return etatResolutionText(x.EtatResolution), true
-	case FieldDateIntervention:
-		return formatClock(x.DateIntervention, LayoutMinute), true
-	case FieldIdRdv:
-		return x.IdRdv, true
-	case FieldPropalRdv:
-		return slotsWire(x.PropalRdv)
-	case FieldContactClient1:
-		return x.ContactClient1, true
-	case FieldContactClient2:
-		return x.ContactClient2, true
-	case FieldCommentaire:
-		return x.Commentaire, true
+func (x *Info) val(i int) value {
+	switch i {
+	case 0: // ReferenceSigSAVOI
+		return str(x.ReferenceSigSAVOI)
+	case 1: // ReferenceSigSAVRaccoOC
+		return str(x.ReferenceSigSAVRaccoOC)
+	case 2: // Emetteur
+		return str(upper(string(x.Emetteur)))
+	case 3: // DateMessage
+		return timeV(x.DateMessage)
+	case 4: // TypeMessage
+		return str(typeMessageText(x.TypeMessage))
+	case 5: // EtatResolution
+		return str(etatResolutionText(x.EtatResolution))
+	case 6: // DateIntervention
+		return timeV(x.DateIntervention)
+	case 7: // IdRdv
+		return str(x.IdRdv)
+	case 8: // PropalRdv
+		return slotsV(x.PropalRdv)
+	case 9: // ContactClient1
+		return str(x.ContactClient1)
+	case 10: // ContactClient2
+		return str(x.ContactClient2)
+	case 11: // Commentaire
+		return str(x.Commentaire)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *Info) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceSigSAVOI:
+func (x *Info) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceSigSAVOI
 		x.ReferenceSigSAVOI = s
-	case FieldReferenceSigSAVRaccoOC:
+	case 1: // ReferenceSigSAVRaccoOC
 		x.ReferenceSigSAVRaccoOC = s
-	case FieldEmetteur:
+	case 2: // Emetteur
 		x.Emetteur = codes.Role(upper(s))
-	case FieldDateMessage:
+	case 3: // DateMessage
 		x.DateMessage = d.clock(s, 14)
-	case FieldTypeMessage:
+	case 4: // TypeMessage
 		x.TypeMessage = lookup(d.aliases.TypeMessage, s)
-	case FieldEtatResolution:
+	case 5: // EtatResolution
 		x.EtatResolution = lookup(d.aliases.EtatResolution, s)
-	case FieldDateIntervention:
+	case 6: // DateIntervention
 		x.DateIntervention = d.clock(s, 12)
-	case FieldIdRdv:
+	case 7: // IdRdv
 		x.IdRdv = s
-	case FieldPropalRdv:
+	case 8: // PropalRdv
 		x.PropalRdv = d.slots(s)
-	case FieldContactClient1:
+	case 9: // ContactClient1
 		x.ContactClient1 = d.phone(s)
-	case FieldContactClient2:
+	case 10: // ContactClient2
 		x.ContactClient2 = d.phone(s)
-	case FieldCommentaire:
+	case 11: // Commentaire
 		x.Commentaire = s
 	}
 }
 
-func (x *Travaux) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceTravaux:
-		return x.ReferenceTravaux, true
-	case FieldEtat:
-		return upper(string(x.Etat)), true
-	case FieldReferencePM:
-		return x.ReferencePM, true
-	case FieldDateDebut:
-		return formatClock(x.DateDebut, LayoutMinute), true
-	case FieldDateFin:
-		return formatClock(x.DateFin, LayoutMinute), true
-	case FieldNatureIntervention:
-		return upper(string(x.NatureIntervention)), true
-	case FieldInterventionRequiseOC:
-		return upper(string(x.InterventionRequiseOC)), true
-	case FieldNumeroVoie:
-		return x.NumeroVoie, true
-	case FieldVoie:
-		return x.Voie, true
-	case FieldCodePostal:
-		return x.CodePostal, true
-	case FieldCommune:
-		return x.Commune, true
-	case FieldCodeInsee:
-		return x.CodeInsee, true
-	case FieldIdentifiantImmeuble:
-		return x.IdentifiantImmeuble, true
-	case FieldContactOI:
-		return x.ContactOI, true
-	case FieldCommentaire:
-		return x.Commentaire, true
+func (x *Travaux) val(i int) value {
+	switch i {
+	case 0: // ReferenceTravaux
+		return str(x.ReferenceTravaux)
+	case 1: // Etat
+		return str(upper(string(x.Etat)))
+	case 2: // ReferencePM
+		return str(x.ReferencePM)
+	case 3: // DateDebut
+		return timeV(x.DateDebut)
+	case 4: // DateFin
+		return timeV(x.DateFin)
+	case 5: // NatureIntervention
+		return str(upper(string(x.NatureIntervention)))
+	case 6: // InterventionRequiseOC
+		return str(upper(string(x.InterventionRequiseOC)))
+	case 7: // NumeroVoie
+		return str(x.NumeroVoie)
+	case 8: // Voie
+		return str(x.Voie)
+	case 9: // CodePostal
+		return str(x.CodePostal)
+	case 10: // Commune
+		return str(x.Commune)
+	case 11: // CodeInsee
+		return str(x.CodeInsee)
+	case 12: // IdentifiantImmeuble
+		return str(x.IdentifiantImmeuble)
+	case 13: // ContactOI
+		return str(x.ContactOI)
+	case 14: // Commentaire
+		return str(x.Commentaire)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *Travaux) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceTravaux:
+func (x *Travaux) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceTravaux
 		x.ReferenceTravaux = s
-	case FieldEtat:
+	case 1: // Etat
 		x.Etat = EtatTravaux(upper(s))
-	case FieldReferencePM:
+	case 2: // ReferencePM
 		x.ReferencePM = s
-	case FieldDateDebut:
+	case 3: // DateDebut
 		x.DateDebut = d.clock(s, 12)
-	case FieldDateFin:
+	case 4: // DateFin
 		x.DateFin = d.clock(s, 12)
-	case FieldNatureIntervention:
+	case 5: // NatureIntervention
 		x.NatureIntervention = NatureIntervention(upper(s))
-	case FieldInterventionRequiseOC:
+	case 6: // InterventionRequiseOC
 		x.InterventionRequiseOC = OuiNon(upper(s))
-	case FieldNumeroVoie:
+	case 7: // NumeroVoie
 		x.NumeroVoie = s
-	case FieldVoie:
+	case 8: // Voie
 		x.Voie = s
-	case FieldCodePostal:
+	case 9: // CodePostal
 		x.CodePostal = d.postal(s)
-	case FieldCommune:
+	case 10: // Commune
 		x.Commune = s
-	case FieldCodeInsee:
+	case 11: // CodeInsee
 		x.CodeInsee = d.postal(s)
-	case FieldIdentifiantImmeuble:
+	case 12: // IdentifiantImmeuble
 		x.IdentifiantImmeuble = s
-	case FieldContactOI:
+	case 13: // ContactOI
 		x.ContactOI = s
-	case FieldCommentaire:
+	case 14: // Commentaire
 		x.Commentaire = s
 	}
 }
 
-func (x *Dommage) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceDommageOC:
-		return x.ReferenceDommageOC, true
-	case FieldReferencePM:
-		return x.ReferencePM, true
-	case FieldDateConstat:
-		return formatDate(x.DateConstat), true
-	case FieldLocalisationDommage:
-		return prelocText(x.LocalisationDommage), true
-	case FieldAdresseImmeuble:
-		return x.AdresseImmeuble, true
-	case FieldNomContactImmeuble:
-		return x.NomContactImmeuble, true
-	case FieldTelContactImmeuble:
-		return x.TelContactImmeuble, true
-	case FieldCommentaire:
-		return x.Commentaire, true
+func (x *Dommage) val(i int) value {
+	switch i {
+	case 0: // ReferenceDommageOC
+		return str(x.ReferenceDommageOC)
+	case 1: // ReferencePM
+		return str(x.ReferencePM)
+	case 2: // DateConstat
+		return dateV(x.DateConstat)
+	case 3: // LocalisationDommage
+		return str(prelocText(x.LocalisationDommage))
+	case 4: // AdresseImmeuble
+		return str(x.AdresseImmeuble)
+	case 5: // NomContactImmeuble
+		return str(x.NomContactImmeuble)
+	case 6: // TelContactImmeuble
+		return str(x.TelContactImmeuble)
+	case 7: // Commentaire
+		return str(x.Commentaire)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *Dommage) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceDommageOC:
+func (x *Dommage) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceDommageOC
 		x.ReferenceDommageOC = s
-	case FieldReferencePM:
+	case 1: // ReferencePM
 		x.ReferencePM = s
-	case FieldDateConstat:
+	case 2: // DateConstat
 		x.DateConstat = d.date(s)
-	case FieldLocalisationDommage:
+	case 3: // LocalisationDommage
 		x.LocalisationDommage = lookup(d.aliases.PrelocDefaut, s)
-	case FieldAdresseImmeuble:
+	case 4: // AdresseImmeuble
 		x.AdresseImmeuble = s
-	case FieldNomContactImmeuble:
+	case 5: // NomContactImmeuble
 		x.NomContactImmeuble = s
-	case FieldTelContactImmeuble:
+	case 6: // TelContactImmeuble
 		x.TelContactImmeuble = d.phone(s)
-	case FieldCommentaire:
+	case 7: // Commentaire
 		x.Commentaire = s
 	}
 }
 
-func (x *ARDommage) get(f Field) (string, bool) {
-	switch f {
-	case FieldReferenceDommageOC:
-		return x.ReferenceDommageOC, true
-	case FieldStatutAR:
-		return upper(string(x.StatutAR)), true
-	case FieldReferenceDommageOI:
-		return x.ReferenceDommageOI, true
-	case FieldDatePriseEnCompte:
-		return formatClock(x.DatePriseEnCompte, LayoutTimestamp), true
-	case FieldCodeRetour:
-		return returnCodeText(x.CodeRetour), true
-	case FieldMotifRefus:
-		return x.MotifRefus, true
+func (x *ARDommage) val(i int) value {
+	switch i {
+	case 0: // ReferenceDommageOC
+		return str(x.ReferenceDommageOC)
+	case 1: // StatutAR
+		return str(upper(string(x.StatutAR)))
+	case 2: // ReferenceDommageOI
+		return str(x.ReferenceDommageOI)
+	case 3: // DatePriseEnCompte
+		return timeV(x.DatePriseEnCompte)
+	case 4: // CodeRetour
+		return numV(int(x.CodeRetour))
+	case 5: // MotifRefus
+		return str(x.MotifRefus)
 	}
-	return "", true
+	return value{}
 }
 
-func (x *ARDommage) set(f Field, s string, d *cellDecoder) {
-	switch f {
-	case FieldReferenceDommageOC:
+func (x *ARDommage) set(i int, s string, d *cellDecoder) {
+	switch i {
+	case 0: // ReferenceDommageOC
 		x.ReferenceDommageOC = s
-	case FieldStatutAR:
+	case 1: // StatutAR
 		x.StatutAR = Statut(upper(s))
-	case FieldReferenceDommageOI:
+	case 2: // ReferenceDommageOI
 		x.ReferenceDommageOI = s
-	case FieldDatePriseEnCompte:
+	case 3: // DatePriseEnCompte
 		x.DatePriseEnCompte = d.clock(s, 14)
-	case FieldCodeRetour:
+	case 4: // CodeRetour
 		x.CodeRetour = d.returnCode(s)
-	case FieldMotifRefus:
+	case 5: // MotifRefus
 		x.MotifRefus = s
 	}
+}
+
+// valueKind says which member of a value holds it.
+type valueKind uint8
+
+const (
+	vText valueKind = iota
+	vZero           // an empty date or time
+	vDate
+	vTime
+	vSlots
+	vNum
+)
+
+// value is a field's value as a record holds it, before formatting: the
+// validator checks it without formatting, the writer formats it. It is
+// small enough to travel in registers: a date is n = AAAAMMJJ, a time n =
+// its Unix time in seconds (k = vZero for an empty date or time).
+type value struct {
+	k     valueKind
+	s     string
+	n     int64
+	slots []ticket.Slot
+}
+
+func str(s string) value           { return value{s: s} }
+func slotsV(s []ticket.Slot) value { return value{k: vSlots, slots: s} }
+func numV(n int) value             { return value{k: vNum, n: int64(n)} }
+
+func dateV(d ticket.Date) value {
+	if d.IsZero() {
+		return value{k: vZero}
+	}
+	return value{k: vDate, n: int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day)}
+}
+
+func timeV(t time.Time) value {
+	if t.IsZero() {
+		return value{k: vZero}
+	}
+	return value{k: vTime, n: t.Unix()}
+}
+
+// zero reports an empty value (a number is never empty).
+func (v value) zero() bool {
+	switch v.k {
+	case vZero:
+		return true
+	case vSlots:
+		return len(v.slots) == 0
+	case vText:
+		return v.s == ""
+	}
+	return false
+}
+
+// text formats the value for the wire, in the format of kind k; false when
+// it cannot be written (a slot that spans two days).
+func (v value) text(k kind) (string, bool) {
+	switch v.k {
+	case vZero:
+		return "", true
+	case vDate:
+		return formatDate(ticket.Date{Year: int(v.n / 10000), Month: time.Month(v.n / 100 % 100), Day: int(v.n % 100)}), true
+	case vTime:
+		if k == kindMinute {
+			return formatClock(time.Unix(v.n, 0), LayoutMinute), true
+		}
+		return formatClock(time.Unix(v.n, 0), LayoutTimestamp), true
+	case vSlots:
+		if len(v.slots) == 0 {
+			return "", true
+		}
+		return formatSlots(v.slots)
+	case vNum:
+		return strconv.FormatInt(v.n, 10), true
+	}
+	return v.s, true
 }

@@ -1,6 +1,7 @@
 package v1a
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -26,6 +27,8 @@ type scanner struct {
 	line      int // line of the next unread byte
 	startLine int // line where the current record started
 
+	stop [256]bool // bytes that end an unquoted cell: separator, CR, LF
+
 	rec    []byte // the current record's cell bytes, unescaped
 	ends   []int  // end offset of each cell in rec
 	quoted []bool // whether each cell was quoted
@@ -40,7 +43,9 @@ func newScanner(r io.Reader, comma byte, maxRecord int, buf []byte, pos, end int
 	if buf == nil {
 		buf = make([]byte, scanBufSize)
 	}
-	return &scanner{r: r, buf: buf, pos: pos, end: end, comma: comma, maxRecord: maxRecord, line: 1}
+	s := &scanner{r: r, buf: buf, pos: pos, end: end, comma: comma, maxRecord: maxRecord, line: 1}
+	s.stop[comma], s.stop['\r'], s.stop['\n'] = true, true, true
+	return s
 }
 
 func (s *scanner) readErr(err error) {
@@ -56,6 +61,14 @@ func (s *scanner) readErr(err error) {
 // more makes s.pos < s.end unless the input is exhausted; it reports
 // whether a byte is available.
 func (s *scanner) more() bool {
+	if s.pos < s.end {
+		return true
+	}
+	return s.fill()
+}
+
+// fill refills the buffer; it reports whether a byte is available.
+func (s *scanner) fill() bool {
 	for s.pos >= s.end {
 		if s.eof || s.rerr != nil {
 			return false
@@ -113,6 +126,9 @@ func (s *scanner) record() (blank bool, err error) {
 		return false, io.EOF
 	}
 	s.startLine = s.line
+	if s.fastLine() {
+		return len(s.rec) == 0, nil
+	}
 	for {
 		ended, err := s.cell()
 		if err != nil {
@@ -134,6 +150,50 @@ func (s *scanner) record() (blank bool, err error) {
 		}
 	}
 	return true, nil
+}
+
+// fastLine reads the common record at once: a whole line in the buffer,
+// ended by LF or CRLF, without quote and without another CR. It splits it
+// with bytes.IndexByte and reports false, consuming nothing, for any other
+// record, which the cell-by-cell path reads.
+func (s *scanner) fastLine() bool {
+	chunk := s.buf[s.pos:s.end]
+	nl := bytes.IndexByte(chunk, '\n')
+	if nl < 0 {
+		return false
+	}
+	line := chunk[:nl]
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	if (s.maxRecord > 0 && len(line) > s.maxRecord) || bytes.IndexByte(line, '"') >= 0 ||
+		bytes.IndexByte(line, '\r') >= 0 {
+		return false
+	}
+	for start := 0; ; {
+		i := bytes.IndexByte(line[start:], s.comma)
+		end := len(line)
+		if i >= 0 {
+			end = start + i
+		}
+		a, b := start, end
+		for a < b && (line[a] == ' ' || line[a] == '\t') {
+			a++
+		}
+		for b > a && (line[b-1] == ' ' || line[b-1] == '\t') {
+			b--
+		}
+		s.rec = append(s.rec, line[a:b]...)
+		s.ends = append(s.ends, len(s.rec))
+		s.quoted = append(s.quoted, false)
+		if i < 0 {
+			break
+		}
+		start = end + 1
+	}
+	s.pos += nl + 1
+	s.line++
+	return true
 }
 
 // cell reads one cell and its terminator; ended reports the end of the
@@ -162,11 +222,7 @@ func (s *scanner) plainCell() (bool, error) {
 		}
 		chunk := s.buf[s.pos:s.end]
 		i := 0
-		for i < len(chunk) {
-			c := chunk[i]
-			if c == s.comma || c == '\n' || c == '\r' {
-				break
-			}
+		for i < len(chunk) && !s.stop[chunk[i]] {
 			i++
 		}
 		s.rec = append(s.rec, chunk[:i]...)

@@ -32,6 +32,25 @@ func FilingOf(d *Depot, codeOC, codeOI string) *ticket.Filing {
 	return f
 }
 
+// filingView is the deposit of d for checks: like FilingOf, without
+// copying; appt holds the appointment when d has one.
+func filingView(d *Depot, appt *ticket.Appointment) ticket.Filing {
+	f := ticket.Filing{
+		TypeSAV:                  codes.TypeSAVSignalisation,
+		ReferenceSigSAVRaccoOC:   d.ReferenceSigSAVRaccoOC,
+		ReferencePrestationPrise: d.ReferencePrestationPrise,
+		ReferencePrise:           d.ReferencePrise,
+		DateIncident:             d.DateIncidClientFinal,
+		NatureDefaut:             lookup(defaultNature, string(d.NatureDefaut)),
+		PrelocDefaut:             lookup(defaultPreloc, string(d.PrelocDefaut)),
+	}
+	if d.IdRdv != "" || len(d.PropalRdv) > 0 {
+		appt.IdRdv, appt.Creneaux = d.IdRdv, d.PropalRdv
+		f.Rdv = appt
+	}
+	return f
+}
+
 // Loss names a value of a ticket that protocol 1.0a cannot carry, dropped
 // by a conversion.
 type Loss struct {

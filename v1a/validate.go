@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -57,6 +56,10 @@ type Validator struct {
 	Hook Hook
 
 	travaux map[string]EtatTravaux
+	plans   map[*Layout]plan
+
+	todayAt time.Time   // the now today was computed for
+	today   ticket.Date // its day in Europe/Paris
 }
 
 // Reset forgets the planned-works states seen so far.
@@ -85,7 +88,19 @@ func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr err
 		bad = re.bad
 	}
 	layout := v.layout(rec.Flow())
-	c := &checker{line: line, layout: layout, bad: bad, now: v.now()}
+	if v.plans == nil {
+		v.plans = make(map[*Layout]plan)
+	}
+	p, ok := v.plans[layout]
+	if !ok {
+		p = layout.plan()
+		v.plans[layout] = p
+	}
+	now := v.now()
+	if !now.Equal(v.todayAt) {
+		v.todayAt, v.today = now, ticket.DateOf(now.In(ticket.Paris))
+	}
+	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today}
 	c.columns(rec)
 	switch x := rec.(type) {
 	case *Depot:
@@ -119,7 +134,9 @@ func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr err
 		}
 	}
 	res.Errors = append(res.Errors, c.found...)
-	sortFindings(res.Errors, layout)
+	if len(res.Errors) > 1 {
+		sortFindings(res.Errors, layout)
+	}
 	return res
 }
 
@@ -168,8 +185,10 @@ func sortFindings(fs []Finding, l *Layout) {
 type checker struct {
 	line   int
 	layout *Layout
+	plan   plan
 	bad    []Field
 	now    time.Time
+	day    ticket.Date // today in Europe/Paris
 	found  []Finding
 }
 
@@ -205,33 +224,47 @@ func (c *checker) require(f Field, value, why string) {
 
 // columns runs the per-column rules: mandatory, length, format, list.
 func (c *checker) columns(rec Record) {
-	for _, col := range c.layout.Columns {
+	kinds := c.plan.kinds
+	for i, col := range c.layout.Columns {
 		f := col.Field
-		if slices.Contains(c.bad, f) {
+		if len(c.bad) > 0 && slices.Contains(c.bad, f) {
 			continue
 		}
-		s, ok := rec.get(f)
-		if !ok {
-			c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day")
-			continue
-		}
-		if s == "" {
+		v := rec.val(c.plan.pos[i])
+		if v.zero() {
 			if col.Need == Mandatory {
 				c.add(f, codes.ReturnCodeMissing, "")
 			}
 			continue
 		}
-		if col.Max > 0 && utf8.RuneCountInString(s) > col.Max {
+		switch kinds[i] {
+		case kindDate, kindTimestamp, kindMinute:
+			continue
+		case kindSlots:
+			if n := len(v.slots); n > ticket.MaxSlots {
+				c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
+			} else if !slotsWritable(v.slots) {
+				c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day, in whole minutes")
+			}
+			continue
+		case kindNumber:
+			if rc := codes.ReturnCode(v.n); !rc.Known() {
+				c.add(f, codes.ReturnCodeNotInList, quoteValue(itoa(int(v.n)))+" is not a harmonised return code")
+			}
+			continue
+		}
+		s := v.s
+		if col.Max > 0 && len(s) > col.Max && utf8.RuneCountInString(s) > col.Max {
 			c.add(f, codes.ReturnCodeBadFormat, "longer than "+itoa(col.Max)+" characters")
 			continue
 		}
-		switch f.kind() {
+		switch kinds[i] {
 		case kindText:
 			if hasControl(s, f == FieldCommentaire || f == FieldMotifRefus) {
 				c.add(f, codes.ReturnCodeBadFormat, "control characters are not allowed")
 			}
 		case kindPhone:
-			if n, err := codes.NormalizePhone(s); err != nil || n != s {
+			if !validPhone(s) {
 				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want 0XXXXXXXXX or +33XXXXXXXXX)")
 			}
 		case kindPostal:
@@ -244,14 +277,6 @@ func (c *checker) columns(rec Record) {
 			}
 		case kindCode:
 			c.code(f, s)
-		case kindNumber:
-			if rc, err := codes.ParseReturnCode(s); err == nil && !rc.Known() {
-				c.add(f, codes.ReturnCodeNotInList, quoteValue(s)+" is not a harmonised return code")
-			}
-		case kindSlots:
-			if n := strings.Count(s, "|") + 1; n > ticket.MaxSlots {
-				c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
-			}
 		}
 	}
 }
@@ -288,7 +313,7 @@ func (c *checker) code(f Field, s string) {
 	case FieldNatureDefaut:
 		ok = codes.NatureDefaut(s).Valid()
 	case FieldPrelocDefaut, FieldLocalisationDefaut, FieldLocalisationDommage:
-		_, ok = defaultPreloc.Lookup(s)
+		ok = lookup(defaultPreloc, s).Valid()
 	case FieldStatutAR:
 		ok = Statut(s).Valid()
 	case FieldCodeCloture:
@@ -317,7 +342,7 @@ func (c *checker) code(f Field, s string) {
 	}
 }
 
-func (c *checker) today() ticket.Date { return ticket.DateOf(c.now.In(ticket.Paris)) }
+func (c *checker) today() ticket.Date { return c.day }
 
 func (c *checker) notFuture(f Field, d ticket.Date) {
 	if !d.IsZero() && d.After(c.today()) && !c.reported(f) {
@@ -372,7 +397,8 @@ func (c *checker) slots(f Field, slots []ticket.Slot, exactlyOne bool) {
 func (c *checker) depot(x *Depot) {
 	c.accessIDs(x.ReferencePrestationPrise, x.ReferencePrise)
 	c.notFuture(FieldDateIncidClientFinal, x.DateIncidClientFinal)
-	f := FilingOf(x, "", "")
+	var appt ticket.Appointment
+	f := filingView(x, &appt)
 	if f.NeedsHomeIntervention() {
 		why := "an intervention at the customer's is needed"
 		c.require(FieldNomClient, x.NomClient, why)
@@ -388,7 +414,7 @@ func (c *checker) depot(x *Depot) {
 	// The protocol-neutral rules of package ticket, as a last net: report
 	// what they refuse if the checks above did not already.
 	if len(c.found) == 0 && len(c.bad) == 0 {
-		if field, code, reason := ticket.CheckFiling(f); code != 0 {
+		if field, code, reason := ticket.CheckFiling(&f); code != 0 {
 			name := c.layout.Name(Field(field))
 			c.found = append(c.found, newFinding(c.line, name, code, reason))
 		}

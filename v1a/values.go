@@ -144,15 +144,33 @@ func formatClock(t time.Time, layout string) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(ticket.Paris).Format(layout)
+	var b [14]byte
+	return string(appendClock(b[:0], t, layout == LayoutTimestamp))
+}
+
+// appendClock appends AAAAMMJJHHMM, and SS with seconds, of t in
+// Europe/Paris.
+func appendClock(b []byte, t time.Time, seconds bool) []byte {
+	t = t.In(ticket.Paris)
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	b = appendN(b, y, 4)
+	b = appendN(b, int(mo), 2)
+	b = appendN(b, d, 2)
+	b = appendN(b, h, 2)
+	b = appendN(b, mi, 2)
+	if seconds {
+		b = appendN(b, s, 2)
+	}
+	return b
 }
 
 // parseSlots reads PropalRdv: slots AAAAMMJJHHMM-HHMM separated by '|'. It
 // returns the slots and the first bad item.
 func parseSlots(s string) ([]ticket.Slot, string, bool) {
-	items := strings.Split(s, "|")
-	slots := make([]ticket.Slot, 0, len(items))
-	for _, it := range items {
+	slots := make([]ticket.Slot, 0, strings.Count(s, "|")+1)
+	for rest := s; ; {
+		it, tail, more := strings.Cut(rest, "|")
 		it = strings.TrimSpace(it)
 		day, end, found := strings.Cut(it, "-")
 		if !found || len(day) != 12 || len(end) != 4 || !digits(day) || !digits(end) {
@@ -162,17 +180,23 @@ func parseSlots(s string) ([]ticket.Slot, string, bool) {
 		if !ok {
 			return nil, it, false
 		}
-		fin, ok := clock(day[:8], end[:2], end[2:], "00")
-		if !ok {
-			if end == "2400" {
-				fin = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, ticket.Paris)
-			} else {
-				return nil, it, false
-			}
+		var fin time.Time
+		if end == "2400" {
+			fin = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, ticket.Paris)
+		} else if h, m := atoiDigits(end[:2]), atoiDigits(end[2:]); h <= 23 && m <= 59 {
+			// Same day: add the difference of wall clocks to the start's
+			// midnight, as time.Date would.
+			y, mo, d := start.Date()
+			fin = time.Date(y, mo, d, h, m, 0, 0, ticket.Paris)
+		} else {
+			return nil, it, false
 		}
 		slots = append(slots, ticket.Slot{Debut: start, Fin: fin})
+		if !more {
+			return slots, "", true
+		}
+		rest = tail
 	}
-	return slots, "", true
 }
 
 func formatSlots(slots []ticket.Slot) (string, bool) {
@@ -193,20 +217,37 @@ func formatSlots(slots []ticket.Slot) (string, bool) {
 // slotWire writes one slot; a slot must end on the day it starts (or at the
 // midnight that ends it, written 2400) and be whole minutes.
 func slotWire(sl ticket.Slot) (string, bool) {
-	d := sl.Debut.In(ticket.Paris)
-	f := sl.Fin.In(ticket.Paris)
-	if d.Second() != 0 || d.Nanosecond() != 0 || f.Second() != 0 || f.Nanosecond() != 0 {
+	if !slotsWritable([]ticket.Slot{sl}) {
 		return "", false
 	}
-	end := f.Format("1504")
-	y, m, dd := d.Date()
-	if fy, fm, fd := f.Date(); fy != y || fm != m || fd != dd {
-		if !f.Equal(time.Date(y, m, dd+1, 0, 0, 0, 0, ticket.Paris)) {
-			return "", false
-		}
-		end = "2400"
+	var b [17]byte
+	out := appendClock(b[:0], sl.Debut, false)
+	out = append(out, '-')
+	f := sl.Fin.In(ticket.Paris)
+	if f.Day() != sl.Debut.In(ticket.Paris).Day() {
+		out = append(out, "2400"...)
+	} else {
+		h, m, _ := f.Clock()
+		out = appendN(appendN(out, h, 2), m, 2)
 	}
-	return d.Format(LayoutMinute) + "-" + end, true
+	return string(out), true
+}
+
+// slotsWritable reports whether every slot can be written: whole minutes,
+// ending on the day it starts or at the midnight that ends it.
+func slotsWritable(slots []ticket.Slot) bool {
+	for _, sl := range slots {
+		d, f := sl.Debut.In(ticket.Paris), sl.Fin.In(ticket.Paris)
+		if d.Second() != 0 || d.Nanosecond() != 0 || f.Second() != 0 || f.Nanosecond() != 0 {
+			return false
+		}
+		y, m, dd := d.Date()
+		if fy, fm, fd := f.Date(); (fy != y || fm != m || fd != dd) &&
+			!f.Equal(time.Date(y, m, dd+1, 0, 0, 0, 0, ticket.Paris)) {
+			return false
+		}
+	}
+	return true
 }
 
 // slotText is a slot as a string for messages.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/opensav/savsdk/codes"
 )
@@ -38,6 +39,7 @@ type Writer struct {
 	w      *bufio.Writer
 	flow   Flow
 	layout *Layout
+	plan   plan
 	line   int // lines written
 	err    error
 	buf    []byte
@@ -78,6 +80,7 @@ func (w *Writer) WriteHeader() error {
 		return err
 	}
 	w.layout = l
+	w.plan = l.plan()
 	if w.BOM && w.Charset == UTF8 {
 		if _, err := w.w.WriteString("\ufeff"); err != nil {
 			w.err = err
@@ -112,14 +115,17 @@ func (w *Writer) Write(rec Record) error {
 	w.buf = w.buf[:0]
 	blank := true
 	for i, c := range w.layout.Columns {
-		s, ok := rec.get(c.Field)
+		k := w.plan.kinds[i]
+		s, ok := rec.val(w.plan.pos[i]).text(k)
 		if !ok {
 			return &codes.ValueError{Field: c.Name, Code: codes.ReturnCodeBadFormat,
 				Reason: "a slot must start and end on the same day, in whole minutes"}
 		}
-		s = normalizeBreaks(s)
-		if c.Field.kind() == kindText && w.SpreadsheetSafe && needsApostrophe(s) {
-			s = "'" + s
+		if k == kindText {
+			s = normalizeBreaks(s)
+			if w.SpreadsheetSafe && needsApostrophe(s) {
+				s = "'" + s
+			}
 		}
 		if s != "" {
 			blank = false
@@ -138,12 +144,26 @@ func (w *Writer) appendCell(i int, column, s string, forceQuote bool) error {
 	if i > 0 {
 		w.buf = append(w.buf, w.comma())
 	}
-	cell, r, ok := appendEncoded(w.cell[:0], s, w.Charset.charmapOf())
-	w.cell = cell
-	if !ok {
-		return &EncodeError{Line: w.line + 1, Field: column, Rune: r, Charset: w.Charset.String()}
+	quote, ascii := w.scanCell(s)
+	quote = quote || forceQuote
+	if ascii && !quote {
+		w.buf = append(w.buf, s...)
+		return nil
 	}
-	if !forceQuote && !w.needsQuotes(s) {
+	cell := w.cell[:0]
+	if ascii {
+		cell = append(cell, s...)
+	} else {
+		var r rune
+		var ok bool
+		cell, r, ok = appendEncoded(cell, s, w.Charset.charmapOf())
+		w.cell = cell
+		if !ok {
+			return &EncodeError{Line: w.line + 1, Field: column, Rune: r, Charset: w.Charset.String()}
+		}
+	}
+	w.cell = cell
+	if !quote {
 		w.buf = append(w.buf, cell...)
 		return nil
 	}
@@ -158,24 +178,29 @@ func (w *Writer) appendCell(i int, column, s string, forceQuote bool) error {
 	return nil
 }
 
-func (w *Writer) needsQuotes(s string) bool {
+// scanCell reports whether s must be quoted (a separator, a quote, a line
+// break, surrounding blanks) and whether it is ASCII.
+func (w *Writer) scanCell(s string) (quote, ascii bool) {
 	if s == "" {
-		return false
+		return false, true
 	}
 	if c := s[0]; c == ' ' || c == '\t' {
-		return true
+		quote = true
 	}
 	if c := s[len(s)-1]; c == ' ' || c == '\t' {
-		return true
+		quote = true
 	}
 	comma := w.comma()
+	ascii = true
 	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case comma, '"', '\r', '\n':
-			return true
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			ascii = false
+		case c == comma, c == '"', c == '\r', c == '\n':
+			quote = true
 		}
 	}
-	return false
+	return quote, ascii
 }
 
 func (w *Writer) endLine() error {
