@@ -114,14 +114,14 @@ func acknowledge(ctx context.Context, src io.Reader, opt AckOptions, in Flow) (*
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		rec, err := r.Read()
+		res, err := v.Next(ctx, r)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if rec == nil {
+		if err != nil {
 			return unreadable(out, err, opt.OutCharset), nil
 		}
-		res := v.Check(ctx, r.Line(), rec, err)
+		rec := res.Record
 		line := AckLine{Result: res}
 		if res.Valid() {
 			okCount++

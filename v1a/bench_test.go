@@ -59,15 +59,15 @@ func readValidate(b *testing.B, data []byte) {
 	ctx := context.Background()
 	n := 0
 	for {
-		rec, err := r.Read()
+		res, err := v.Next(ctx, r)
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if rec == nil {
+		if err != nil {
 			b.Fatal(err)
 		}
-		if res := v.Check(ctx, r.Line(), rec, err); !res.Valid() {
-			b.Fatalf("line %d: %v", r.Line(), res.Errors)
+		if !res.Valid() {
+			b.Fatalf("line %d: %v", res.Line, res.Errors)
 		}
 		n++
 	}

@@ -76,10 +76,28 @@ type Result struct {
 // Valid reports a line without errors (warnings allowed).
 func (r Result) Valid() bool { return len(r.Errors) == 0 }
 
+// Next reads the next record of r and checks it: the same as r.Read then
+// Check, except that the rules the reader's decoding already enforced (date
+// and phone formats, slots that the wire can carry) are not checked again.
+// At the end of the file it returns io.EOF; a fatal reading error is
+// returned as it is, with a zero Result.
+func (v *Validator) Next(ctx context.Context, r *Reader) (Result, error) {
+	rec, err := r.Read()
+	if rec == nil {
+		return Result{}, err
+	}
+	return v.check(ctx, r.Line(), rec, err, true), nil
+}
+
 // Check validates rec, read from line. readErr is what [Reader.Read]
 // returned with it (nil, or a *RecordError whose findings and warnings are
 // merged in; the columns it reported are not checked again).
 func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr error) Result {
+	return v.check(ctx, line, rec, readErr, false)
+}
+
+// check validates rec; decoded says it comes straight from a Reader.
+func (v *Validator) check(ctx context.Context, line int, rec Record, readErr error, decoded bool) Result {
 	res := Result{Line: line, Record: rec}
 	var bad []Field
 	if re, ok := errors.AsType[*RecordError](readErr); ok {
@@ -100,7 +118,7 @@ func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr err
 	if !now.Equal(v.todayAt) {
 		v.todayAt, v.today = now, ticket.DateOf(now.In(ticket.Paris))
 	}
-	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today}
+	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today, decoded: decoded}
 	c.columns(rec)
 	switch x := rec.(type) {
 	case *Depot:
@@ -189,7 +207,10 @@ type checker struct {
 	bad    []Field
 	now    time.Time
 	day    ticket.Date // today in Europe/Paris
-	found  []Finding
+	// decoded: the record comes from a Reader, whose decoding enforced the
+	// formats of dates, times, phones and slots.
+	decoded bool
+	found   []Finding
 }
 
 func (c *checker) name(f Field) string { return c.layout.Name(f) }
@@ -230,6 +251,12 @@ func (c *checker) columns(rec Record) {
 		if len(c.bad) > 0 && slices.Contains(c.bad, f) {
 			continue
 		}
+		if c.decoded {
+			switch kinds[i] {
+			case kindDate, kindTimestamp, kindMinute, kindPhone:
+				continue // decoded from non-empty text, or reported missing
+			}
+		}
 		v := rec.val(c.plan.pos[i])
 		if v.zero() {
 			if col.Need == Mandatory {
@@ -243,7 +270,7 @@ func (c *checker) columns(rec Record) {
 		case kindSlots:
 			if n := len(v.slots); n > ticket.MaxSlots {
 				c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
-			} else if !slotsWritable(v.slots) {
+			} else if !c.decoded && !slotsWritable(v.slots) {
 				c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day, in whole minutes")
 			}
 			continue
@@ -397,9 +424,9 @@ func (c *checker) slots(f Field, slots []ticket.Slot, exactlyOne bool) {
 func (c *checker) depot(x *Depot) {
 	c.accessIDs(x.ReferencePrestationPrise, x.ReferencePrise)
 	c.notFuture(FieldDateIncidClientFinal, x.DateIncidClientFinal)
-	var appt ticket.Appointment
-	f := filingView(x, &appt)
-	if f.NeedsHomeIntervention() {
+	home := lookup(defaultPreloc, string(x.PrelocDefaut)).AtCustomer() ||
+		lookup(defaultNature, string(x.NatureDefaut)) == codes.NatureDefautAffaiblissement
+	if home {
 		why := "an intervention at the customer's is needed"
 		c.require(FieldNomClient, x.NomClient, why)
 		c.require(FieldContactClient1, x.ContactClient1, why)
@@ -411,9 +438,13 @@ func (c *checker) depot(x *Depot) {
 		c.add(FieldPropalRdv, codes.ReturnCodeUnexpected, "IdRdv and PropalRdv are mutually exclusive")
 	}
 	c.slots(FieldPropalRdv, x.PropalRdv, false)
-	// The protocol-neutral rules of package ticket, as a last net: report
-	// what they refuse if the checks above did not already.
-	if len(c.found) == 0 && len(c.bad) == 0 {
+	// The protocol-neutral rules of package ticket, as a last net for
+	// records built in code: report what they refuse if the checks above
+	// did not already. (A decoded record went through rules that include
+	// them.)
+	if !c.decoded && len(c.found) == 0 && len(c.bad) == 0 {
+		var appt ticket.Appointment
+		f := filingView(x, &appt)
 		if field, code, reason := ticket.CheckFiling(&f); code != 0 {
 			name := c.layout.Name(Field(field))
 			c.found = append(c.found, newFinding(c.line, name, code, reason))
