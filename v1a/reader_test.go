@@ -367,3 +367,24 @@ func TestReaderTimesAreParis(t *testing.T) {
 	}
 	require.True(t, in.DateMessage.Equal(time.Date(2026, 7, 5, 12, 30, 0, 0, time.UTC)), "summer time in Paris")
 }
+
+// Slots on the days Paris changes time end at the wall clock they say.
+func TestReaderSlotsAcrossTimeChange(t *testing.T) {
+	data := "ReferenceSigSAVOI;ReferenceSigSAVRaccoOC;Emetteur;DateMessage;TypeMessage;EtatResolution;DateIntervention;" +
+		"IdRdv;PropalRdv;ContactClient1;ContactClient2;Commentaire\n" +
+		"OI-1;OC-1;OI;20260301120000;PROPOSITION RDV;;;;202603290100-0400|202610250100-0400|202603291000-1200|202603292200-2400;;;\n"
+	_, recs, probs, err := v1a.ReadAll(strings.NewReader(data))
+	require.NoError(t, err)
+	require.Empty(t, probs)
+	got := recs[0].(*v1a.Info).PropalRdv
+	utc := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
+	want := []ticket.Slot{
+		{Debut: utc(2026, 3, 29, 0), Fin: utc(2026, 3, 29, 2)},   // 01:00 CET → 04:00 CEST: two hours
+		{Debut: utc(2026, 10, 24, 23), Fin: utc(2026, 10, 25, 3)}, // 01:00 CEST → 04:00 CET: four hours
+		{Debut: utc(2026, 3, 29, 8), Fin: utc(2026, 3, 29, 10)},
+		{Debut: utc(2026, 3, 29, 20), Fin: utc(2026, 3, 29, 22)},
+	}
+	if diff := cmp.Diff(want, got, timeEqual); diff != "" {
+		t.Fatalf("(-want +got)\n%s", diff)
+	}
+}

@@ -36,7 +36,16 @@ func atoiDigits(s string) int {
 }
 
 func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // ymd checks and returns a calendar date.
@@ -180,16 +189,24 @@ func parseSlots(s string) ([]ticket.Slot, string, bool) {
 		if !ok {
 			return nil, it, false
 		}
-		var fin time.Time
-		if end == "2400" {
-			fin = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, ticket.Paris)
-		} else if h, m := atoiDigits(end[:2]), atoiDigits(end[2:]); h <= 23 && m <= 59 {
-			// Same day: add the difference of wall clocks to the start's
-			// midnight, as time.Date would.
-			y, mo, d := start.Date()
-			fin = time.Date(y, mo, d, h, m, 0, 0, ticket.Paris)
-		} else {
+		startHM := atoiDigits(day[8:12])
+		endHM := atoiDigits(end)
+		if h, m := endHM/100, endHM%100; m > 59 || h > 24 || (h == 24 && m != 0) {
 			return nil, it, false
+		}
+		var fin time.Time
+		switch {
+		case startHM >= 300 || endHM <= 200:
+			// No change of time between the two wall clocks (Paris changes
+			// between 02:00 and 03:00): the end is the start plus the
+			// difference.
+			mins := (endHM/100*60 + endHM%100) - (startHM/100*60 + startHM%100)
+			fin = start.Add(time.Duration(mins) * time.Minute)
+		case endHM == 2400:
+			fin = time.Date(start.Year(), start.Month(), start.Day()+1, 0, 0, 0, 0, ticket.Paris)
+		default:
+			y, mo, d := start.Date()
+			fin = time.Date(y, mo, d, endHM/100, endHM%100, 0, 0, ticket.Paris)
 		}
 		slots = append(slots, ticket.Slot{Debut: start, Fin: fin})
 		if !more {
