@@ -91,15 +91,33 @@ func (c Charset) Encodable(s string) (rune, bool) {
 
 // decodeMode is how the reader turns cell bytes into text.
 type decodeMode struct {
-	name  string     // canonical charset name, for reports
-	table *[256]rune // single-byte table; nil means UTF-8
-	label bool       // the charset came from a MIME label, not sniffing
-	bom   bool       // a BOM was found and dropped
-	via   io.Reader  // when set, the scanner reads this transformed stream
+	name  string        // canonical charset name, for reports
+	table *[256]rune    // single-byte table; nil means UTF-8
+	hi    *[128]utf8Seq // UTF-8 of the table's bytes 0x80–0xFF
+	label bool          // the charset came from a MIME label, not sniffing
+	bom   bool          // a BOM was found and dropped
+	via   io.Reader     // when set, the scanner reads this transformed stream
 	enc   encoding.Encoding
 }
 
 var cp1252Table = tableOf(charmap.Windows1252)
+
+// utf8Seq is the UTF-8 encoding of one rune.
+type utf8Seq struct {
+	b [4]byte
+	n uint8
+}
+
+var cp1252Hi = hiOf(cp1252Table)
+
+// hiOf returns the UTF-8 encodings of the upper half of a single-byte table.
+func hiOf(t *[256]rune) *[128]utf8Seq {
+	var h [128]utf8Seq
+	for i := range h {
+		h[i].n = uint8(utf8.EncodeRune(h[i].b[:], t[128+i]))
+	}
+	return &h
+}
 
 func tableOf(cm *charmap.Charmap) *[256]rune {
 	var t [256]rune
@@ -137,8 +155,9 @@ func chooseCharset(label string, head []byte, atEOF bool) (decodeMode, int, erro
 		case name == "utf-8":
 		case isASCIICompatible(enc):
 			m.table = tableOf(enc.(*charmap.Charmap))
+			m.hi = hiOf(m.table)
 			if name == "windows-1252" {
-				m.table = cp1252Table
+				m.table, m.hi = cp1252Table, cp1252Hi
 			}
 		default:
 			m.enc = enc
@@ -148,7 +167,7 @@ func chooseCharset(label string, head []byte, atEOF bool) (decodeMode, int, erro
 	if validUTF8Prefix(head, atEOF) {
 		return decodeMode{name: "utf-8"}, skip, nil
 	}
-	return decodeMode{name: "windows-1252", table: cp1252Table}, skip, nil
+	return decodeMode{name: "windows-1252", table: cp1252Table, hi: cp1252Hi}, skip, nil
 }
 
 func isUTF16Label(label string) bool {

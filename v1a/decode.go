@@ -66,8 +66,8 @@ func lookup[T interface {
 // findings and warnings of the line.
 type cellDecoder struct {
 	line    int
-	column  string // wire name of the current column
-	field   Field
+	cols    []Column // the layout's columns
+	col     int      // the current column
 	strict  bool
 	aliases *Aliases
 
@@ -85,8 +85,9 @@ func (d *cellDecoder) reset(line int) {
 
 // fail records a finding on the current column and marks it as reported.
 func (d *cellDecoder) fail(code codes.ReturnCode, detail string) {
-	d.findings = append(d.findings, newFinding(d.line, d.column, code, detail))
-	d.bad = append(d.bad, d.field)
+	c := &d.cols[d.col]
+	d.findings = append(d.findings, newFinding(d.line, c.Name, code, detail))
+	d.bad = append(d.bad, c.Field)
 }
 
 // tolerate records a deviation that lenient reading repaired: a warning,
@@ -96,7 +97,7 @@ func (d *cellDecoder) tolerate(detail string) {
 		d.fail(codes.ReturnCodeBadFormat, detail)
 		return
 	}
-	d.warnings = append(d.warnings, newFinding(d.line, d.column, codes.ReturnCodeBadFormat, detail))
+	d.warnings = append(d.warnings, newFinding(d.line, d.cols[d.col].Name, codes.ReturnCodeBadFormat, detail))
 }
 
 func (d *cellDecoder) date(s string) ticket.Date {

@@ -2,6 +2,7 @@ package v1a
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"unicode/utf8"
@@ -226,19 +227,18 @@ func (r *Reader) decodeCells() {
 	// Decode the whole record once (ASCII runs copied as they are), then
 	// cut the cells from one string.
 	buf, ends := r.utf8buf[:0], r.utf8ends[:0]
+	hi := r.mode.hi
 	start := 0
 	for _, e := range sc.ends {
 		cell := sc.rec[start:e]
 		for len(cell) > 0 {
-			i := 0
-			for i < len(cell) && cell[i] < utf8.RuneSelf {
-				i++
-			}
+			i := asciiPrefix(cell)
 			buf = append(buf, cell[:i]...)
 			if i == len(cell) {
 				break
 			}
-			buf = utf8.AppendRune(buf, r.mode.table[cell[i]])
+			u := &hi[cell[i]-utf8.RuneSelf]
+			buf = append(buf, u.b[:u.n]...)
 			cell = cell[i+1:]
 		}
 		ends = append(ends, len(buf))
@@ -246,6 +246,23 @@ func (r *Reader) decodeCells() {
 	}
 	r.utf8buf, r.utf8ends = buf, ends
 	r.sliceCells(string(buf), ends)
+}
+
+// asciiPrefix returns the length of the ASCII prefix of b, eight bytes at a
+// time.
+func asciiPrefix(b []byte) int {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // sliceCells cuts r.cells from all at the given end offsets.
@@ -276,10 +293,11 @@ func (r *Reader) Read() (Record, error) {
 	d := &r.dec
 	d.reset(r.sc.startLine)
 	cols := r.layout.Columns
-	for i, c := range cols {
-		d.column, d.field = c.Name, c.Field
+	d.cols = cols
+	for i := range cols {
+		d.col = i
 		if i >= len(r.cells) {
-			if c.Need == Mandatory {
+			if cols[i].Need == Mandatory {
 				d.fail(codes.ReturnCodeMissing, "")
 			}
 			continue
@@ -288,11 +306,11 @@ func (r *Reader) Read() (Record, error) {
 		if len(r.invalidUTF8) > 0 && containsInt(r.invalidUTF8, i) {
 			d.tolerate("not valid UTF-8, read as Windows-1252")
 		}
-		if r.sc.quoted[i] && len(r.sc.stray) > 0 && containsInt(r.sc.stray, i) {
+		if len(r.sc.stray) > 0 && r.sc.quoted[i] && containsInt(r.sc.stray, i) {
 			d.tolerate("text after the closing quote kept: " + quoteValue(s))
 		}
 		if s == "" {
-			if c.Need == Mandatory {
+			if cols[i].Need == Mandatory {
 				d.fail(codes.ReturnCodeMissing, "")
 			}
 			continue
@@ -304,7 +322,6 @@ func (r *Reader) Read() (Record, error) {
 	}
 	for i := len(cols); i < len(r.cells); i++ {
 		if r.cells[i] != "" {
-			d.column, d.field = "", ""
 			d.findings = append(d.findings, newFinding(d.line, "colonne "+itoa(i+1), codes.ReturnCodeBadFormat,
 				"more cells than the "+itoa(len(cols))+" columns of "+string(r.layout.Flow)+": "+quoteValue(r.cells[i])))
 		}
