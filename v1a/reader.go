@@ -71,7 +71,10 @@ type Reader struct {
 	plan        plan   // formats and field positions of the layout's columns
 	utf8buf     []byte // a single-byte record decoded to UTF-8
 	utf8ends    []int
-	invalidUTF8 []int // cells of the last record decoded as Windows-1252 in a UTF-8 file
+	invalidUTF8 []int
+	// checkText makes Read check the length and characters of free-text
+	// cells, for Validator.Next.
+	checkText bool // cells of the last record decoded as Windows-1252 in a UTF-8 file
 }
 
 // NewReader returns a Reader reading from r, with lenient defaults.
@@ -315,8 +318,13 @@ func (r *Reader) Read() (Record, error) {
 			}
 			continue
 		}
-		if r.plan.kinds[i] == kindText && !r.KeepApostrophe {
-			s = stripApostrophe(s)
+		if r.plan.kinds[i] == kindText {
+			if !r.KeepApostrophe {
+				s = stripApostrophe(s)
+			}
+			if r.checkText {
+				r.checkTextCell(i, s)
+			}
 		}
 		rec.set(r.plan.pos[i], s, d)
 	}
@@ -332,6 +340,20 @@ func (r *Reader) Read() (Record, error) {
 	}
 	return rec, &RecordError{Line: d.line, Findings: cloneFindings(d.findings), Warnings: cloneFindings(d.warnings),
 		bad: append([]Field(nil), d.bad...)}
+}
+
+// checkTextCell applies the Validator's free-text rules to cell i (length,
+// control characters) and reports a failure; the value is kept all the
+// same.
+func (r *Reader) checkTextCell(i int, s string) {
+	c := &r.layout.Columns[i]
+	d := &r.dec
+	switch {
+	case c.Max > 0 && len(s) > c.Max && utf8.RuneCountInString(s) > c.Max:
+		d.fail(codes.ReturnCodeBadFormat, "longer than "+itoa(c.Max)+" characters")
+	case hasControl(s, multiLine(c.Field)):
+		d.fail(codes.ReturnCodeBadFormat, "control characters are not allowed")
+	}
 }
 
 func cloneFindings(f []Finding) []Finding {

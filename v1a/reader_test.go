@@ -379,7 +379,7 @@ func TestReaderSlotsAcrossTimeChange(t *testing.T) {
 	got := recs[0].(*v1a.Info).PropalRdv
 	utc := func(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, time.UTC) }
 	want := []ticket.Slot{
-		{Debut: utc(2026, 3, 29, 0), Fin: utc(2026, 3, 29, 2)},   // 01:00 CET → 04:00 CEST: two hours
+		{Debut: utc(2026, 3, 29, 0), Fin: utc(2026, 3, 29, 2)},    // 01:00 CET → 04:00 CEST: two hours
 		{Debut: utc(2026, 10, 24, 23), Fin: utc(2026, 10, 25, 3)}, // 01:00 CEST → 04:00 CET: four hours
 		{Debut: utc(2026, 3, 29, 8), Fin: utc(2026, 3, 29, 10)},
 		{Debut: utc(2026, 3, 29, 20), Fin: utc(2026, 3, 29, 22)},

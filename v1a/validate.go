@@ -82,7 +82,9 @@ func (r Result) Valid() bool { return len(r.Errors) == 0 }
 // At the end of the file it returns io.EOF; a fatal reading error is
 // returned as it is, with a zero Result.
 func (v *Validator) Next(ctx context.Context, r *Reader) (Result, error) {
+	r.checkText = true
 	rec, err := r.Read()
+	r.checkText = false
 	if rec == nil {
 		return Result{}, err
 	}
@@ -246,15 +248,20 @@ func (c *checker) require(f Field, value, why string) {
 // columns runs the per-column rules: mandatory, length, format, list.
 func (c *checker) columns(rec Record) {
 	kinds := c.plan.kinds
-	for i, col := range c.layout.Columns {
+	cols := c.layout.Columns
+	for i := range cols {
+		col := &cols[i]
 		f := col.Field
 		if len(c.bad) > 0 && slices.Contains(c.bad, f) {
 			continue
 		}
 		if c.decoded {
 			switch kinds[i] {
-			case kindDate, kindTimestamp, kindMinute, kindPhone:
-				continue // decoded from non-empty text, or reported missing
+			case kindDate, kindTimestamp, kindMinute, kindPhone, kindText:
+				// Decoded from non-empty text and checked by the reader
+				// (lengths and control characters of free text too), or
+				// reported missing.
+				continue
 			}
 		}
 		v := rec.val(c.plan.pos[i])
@@ -287,7 +294,7 @@ func (c *checker) columns(rec Record) {
 		}
 		switch kinds[i] {
 		case kindText:
-			if hasControl(s, f == FieldCommentaire || f == FieldMotifRefus) {
+			if hasControl(s, multiLine(f)) {
 				c.add(f, codes.ReturnCodeBadFormat, "control characters are not allowed")
 			}
 		case kindPhone:
@@ -317,6 +324,10 @@ func alnum(s string) bool {
 	}
 	return true
 }
+
+// multiLine reports the free-text columns where line breaks and tabs are
+// allowed.
+func multiLine(f Field) bool { return f == FieldCommentaire || f == FieldMotifRefus }
 
 // hasControl reports control characters; multiLine allows line breaks and
 // tabs (comments).

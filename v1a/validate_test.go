@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -254,4 +256,33 @@ func TestRecordErrorText(t *testing.T) {
 	require.Contains(t, err.Error(), "line 2: 4 finding(s): INFO ReferenceSigSAVRaccoOC OBLIGATOIRE")
 	var re *v1a.RecordError
 	require.True(t, errors.As(err, &re))
+}
+
+// TestNextEqualsReadCheck: Validator.Next, which skips what decoding
+// enforced, finds exactly what Read then Check find, on every test file.
+func TestNextEqualsReadCheck(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.csv"))
+	require.NoError(t, err)
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for _, strict := range []bool{false, true} {
+			a, b := v1a.NewReader(bytes.NewReader(data)), v1a.NewReader(bytes.NewReader(data))
+			a.Strict, b.Strict = strict, strict
+			va, vb := &v1a.Validator{Now: goldenNow}, &v1a.Validator{Now: goldenNow}
+			for {
+				want, errA := a.Read()
+				got, errB := vb.Next(context.Background(), b)
+				if want == nil {
+					require.Equal(t, errA, errB, f)
+					break
+				}
+				require.NoError(t, errB, f)
+				res := va.Check(context.Background(), a.Line(), want, errA)
+				if diff := cmp.Diff(res, got, timeEqual); diff != "" {
+					t.Fatalf("%s line %d (-Read+Check +Next)\n%s", f, a.Line(), diff)
+				}
+			}
+		}
+	}
 }
