@@ -66,6 +66,7 @@ func lookup[T interface {
 // findings and warnings of the line.
 type cellDecoder struct {
 	line    int
+	days    dayCache
 	cols    []Column // the layout's columns
 	col     int      // the current column
 	strict  bool
@@ -119,7 +120,7 @@ func (d *cellDecoder) clock(s string, digitsN int) time.Time {
 	if s == "" {
 		return time.Time{}
 	}
-	v, sheet, ok := parseClock(s, digitsN)
+	v, sheet, ok := parseClock(s, digitsN, &d.days)
 	want := "AAAAMMJJHHMMSS"
 	lay := LayoutTimestamp
 	if digitsN == 12 {
@@ -139,7 +140,7 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 	if s == "" {
 		return nil
 	}
-	v, item, ok := parseSlots(s)
+	v, item, ok := parseSlots(s, &d.days)
 	if !ok {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(item)+" (want AAAAMMJJHHMM-HHMM, slots separated by |)")
 		return nil
@@ -150,6 +151,9 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 func (d *cellDecoder) phone(s string) string {
 	if s == "" {
 		return ""
+	}
+	if len(s) == 10 && s[0] == '0' && s[1] != '0' && digits(s) {
+		return s // the usual case: already as the protocol writes it
 	}
 	p := stripPhone(s)
 	if strings.HasPrefix(p, "0033") {

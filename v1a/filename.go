@@ -115,7 +115,7 @@ func (g Naming) Parse(s string) (FileName, error) {
 	if codes.ValidOperatorCode(n.Recipient) != nil {
 		return fail("DESTINATAIRE", "want four upper-case letters or digits")
 	}
-	t, _, ok := parseClock(parts[4], 14)
+	t, _, ok := parseClock(parts[4], 14, nil)
 	if !ok || len(parts[4]) != 14 {
 		return fail("AAAAMMJJHHMMSS", "want a date and time")
 	}

@@ -330,9 +330,22 @@ func alnum(s string) bool {
 func multiLine(f Field) bool { return f == FieldCommentaire || f == FieldMotifRefus }
 
 // hasControl reports control characters; multiLine allows line breaks and
-// tabs (comments).
+// tabs (comments). Eight bytes at a time, as text rarely has any.
 func hasControl(s string, multiLine bool) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte below 0x20, or a DEL (0x7F), in w?
+		const lo, hi = 0x0101010101010101, 0x8080808080808080
+		below := (w - 0x20*lo) &^ w & hi
+		x := w ^ 0x7f*lo
+		del := (x - lo) &^ x & hi
+		if below|del != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
 		b := s[i]
 		if b < 0x20 || b == 0x7f {
 			if multiLine && (b == '\n' || b == '\t') {

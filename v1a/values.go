@@ -103,9 +103,9 @@ func appendN(b []byte, n, width int) []byte {
 // parseClock reads a date and time of the given number of digits (12:
 // AAAAMMJJHHMM, 14: AAAAMMJJHHMMSS) in Europe/Paris; with spreadsheet set, it
 // also read "JJ/MM/AAAA HH:MM[:SS]".
-func parseClock(s string, n int) (t time.Time, spreadsheet, ok bool) {
+func parseClock(s string, n int, dc *dayCache) (t time.Time, spreadsheet, ok bool) {
 	if len(s) == n && digits(s) {
-		t, ok = clock(s[:8], s[8:10], s[10:12], secPart(s, n))
+		t, ok = clock(s[:8], s[8:10], s[10:12], secPart(s, n), dc)
 		return t, false, ok
 	}
 	date, rest, found := strings.Cut(s, " ")
@@ -130,7 +130,7 @@ func parseClock(s string, n int) (t time.Time, spreadsheet, ok bool) {
 	if h > 23 || m > 59 || sec > 59 {
 		return time.Time{}, false, false
 	}
-	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, ticket.Paris), true, true
+	return dc.paris(d, h, m, sec), true, true
 }
 
 func secPart(s string, n int) string {
@@ -140,13 +140,42 @@ func secPart(s string, n int) string {
 	return "00"
 }
 
-func clock(date, hh, mm, ss string) (time.Time, bool) {
+func clock(date, hh, mm, ss string, dc *dayCache) (time.Time, bool) {
 	d, ok := ymd(atoiDigits(date[:4]), atoiDigits(date[4:6]), atoiDigits(date[6:8]))
 	h, m, sec := atoiDigits(hh), atoiDigits(mm), atoiDigits(ss)
 	if !ok || h > 23 || m > 59 || sec > 59 {
 		return time.Time{}, false
 	}
-	return time.Date(d.Year, d.Month, d.Day, h, m, sec, 0, ticket.Paris), true
+	return dc.paris(d, h, m, sec), true
+}
+
+// dayCache remembers the Unix time of the Paris midnight of a few recent
+// days without a change of time, so that decoding a wall-clock time there
+// is an addition. A nil *dayCache computes every time.
+type dayCache struct {
+	key  [4]int32 // AAAAMMJJ, 0 for an empty entry
+	base [4]int64 // Unix time of the day's midnight in Paris
+	next int
+}
+
+// paris returns the Paris wall-clock time h:m:s of day d.
+func (c *dayCache) paris(d ticket.Date, h, m, s int) time.Time {
+	if c == nil {
+		return time.Date(d.Year, d.Month, d.Day, h, m, s, 0, ticket.Paris)
+	}
+	key := int32(d.Year*10000 + int(d.Month)*100 + d.Day)
+	for i, k := range c.key {
+		if k == key {
+			return time.Unix(c.base[i]+int64(h*3600+m*60+s), 0).In(ticket.Paris)
+		}
+	}
+	midnight := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, ticket.Paris)
+	if time.Date(d.Year, d.Month, d.Day, 23, 0, 0, 0, ticket.Paris).Sub(midnight) == 23*time.Hour {
+		c.key[c.next], c.base[c.next] = key, midnight.Unix()
+		c.next = (c.next + 1) % len(c.key)
+		return time.Unix(midnight.Unix()+int64(h*3600+m*60+s), 0).In(ticket.Paris)
+	}
+	return time.Date(d.Year, d.Month, d.Day, h, m, s, 0, ticket.Paris) // a day with a change of time
 }
 
 func formatClock(t time.Time, layout string) string {
@@ -176,7 +205,7 @@ func appendClock(b []byte, t time.Time, seconds bool) []byte {
 
 // parseSlots reads PropalRdv: slots AAAAMMJJHHMM-HHMM separated by '|'. It
 // returns the slots and the first bad item.
-func parseSlots(s string) ([]ticket.Slot, string, bool) {
+func parseSlots(s string, dc *dayCache) ([]ticket.Slot, string, bool) {
 	slots := make([]ticket.Slot, 0, strings.Count(s, "|")+1)
 	for rest := s; ; {
 		it, tail, more := strings.Cut(rest, "|")
@@ -185,7 +214,7 @@ func parseSlots(s string) ([]ticket.Slot, string, bool) {
 		if !found || len(day) != 12 || len(end) != 4 || !digits(day) || !digits(end) {
 			return nil, it, false
 		}
-		start, ok := clock(day[:8], day[8:10], day[10:12], "00")
+		start, ok := clock(day[:8], day[8:10], day[10:12], "00", dc)
 		if !ok {
 			return nil, it, false
 		}

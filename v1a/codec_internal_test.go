@@ -1,0 +1,59 @@
+package v1a
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/ticket"
+)
+
+func TestHasControl(t *testing.T) {
+	slow := func(s string, multi bool) bool {
+		for i := 0; i < len(s); i++ {
+			if b := s[i]; (b < 0x20 || b == 0x7f) && !(multi && (b == '\n' || b == '\t')) {
+				return true
+			}
+		}
+		return false
+	}
+	base := strings.Repeat("Pas de signal chez notre cliente é€ ", 3)
+	for _, c := range []byte{0, 1, '\t', '\n', '\r', 0x1f, ' ', '~', 0x7f, 0x80, 0xff} {
+		for pos := 0; pos < len(base); pos += 7 {
+			s := base[:pos] + string([]byte{c}) + base[pos:]
+			for _, multi := range []bool{false, true} {
+				require.Equal(t, slow(s, multi), hasControl(s, multi), "%q at %d", c, pos)
+			}
+		}
+	}
+}
+
+func TestASCIIPrefix(t *testing.T) {
+	for n := range 40 {
+		b := []byte(strings.Repeat("a", n) + "é" + "bbbbbbbbbb")
+		require.Equal(t, n, asciiPrefix(b))
+		require.Equal(t, n, asciiPrefix(b[:n]))
+	}
+}
+
+// The day cache gives the same instants as time.Date, on ordinary days and
+// on the days Paris changes time.
+func TestDayCache(t *testing.T) {
+	var dc dayCache
+	for day := time.Date(2025, 12, 25, 0, 0, 0, 0, time.UTC); day.Year() < 2027; day = day.AddDate(0, 0, 3) {
+		d := ticket.DateOf(day)
+		for _, hm := range [][2]int{{0, 0}, {1, 30}, {2, 30}, {3, 0}, {12, 15}, {23, 59}} {
+			want := time.Date(d.Year, d.Month, d.Day, hm[0], hm[1], 0, 0, ticket.Paris)
+			got := dc.paris(d, hm[0], hm[1], 0)
+			require.True(t, want.Equal(got), "%v %v: %v != %v", d, hm, got, want)
+		}
+	}
+	for _, d := range []ticket.Date{{Year: 2026, Month: 3, Day: 29}, {Year: 2026, Month: 10, Day: 25}} {
+		for h := range 24 {
+			want := time.Date(d.Year, d.Month, d.Day, h, 0, 0, 0, ticket.Paris)
+			require.True(t, want.Equal(dc.paris(d, h, 0, 0)), "%v %d", d, h)
+		}
+	}
+}
