@@ -114,13 +114,32 @@ func (w *Writer) Write(rec Record) error {
 	}
 	w.buf = w.buf[:0]
 	blank := true
-	for i, c := range w.layout.Columns {
+	cols := w.layout.Columns
+	last := len(cols) - 1
+	for i := range cols {
 		k := w.plan.kinds[i]
-		s, ok := rec.val(w.plan.pos[i]).text(k)
-		if !ok {
-			return &codes.ValueError{Field: c.Name, Code: codes.ReturnCodeBadFormat,
-				Reason: "a slot must start and end on the same day, in whole minutes"}
+		v := rec.val(w.plan.pos[i])
+		if v.k != vText {
+			// Dates, times, slots and numbers: ASCII without a separator,
+			// a quote or a line break, appended as they are formatted.
+			if i > 0 {
+				w.buf = append(w.buf, w.comma())
+			}
+			n := len(w.buf)
+			var ok bool
+			w.buf, ok = v.appendWire(w.buf, k)
+			if !ok {
+				return &codes.ValueError{Field: cols[i].Name, Code: codes.ReturnCodeBadFormat,
+					Reason: "a slot must start and end on the same day, in whole minutes"}
+			}
+			if len(w.buf) > n {
+				blank = false
+			} else if blank && i == last {
+				w.buf = append(w.buf, '"', '"')
+			}
+			continue
 		}
+		s := v.s
 		if k == kindText {
 			s = normalizeBreaks(s)
 			if w.SpreadsheetSafe && needsApostrophe(s) {
@@ -130,7 +149,7 @@ func (w *Writer) Write(rec Record) error {
 		if s != "" {
 			blank = false
 		}
-		if err := w.appendCell(i, c.Name, s, blank && i == len(w.layout.Columns)-1); err != nil {
+		if err := w.appendCell(i, cols[i].Name, s, blank && i == last); err != nil {
 			return err
 		}
 	}
@@ -179,7 +198,8 @@ func (w *Writer) appendCell(i int, column, s string, forceQuote bool) error {
 }
 
 // scanCell reports whether s must be quoted (a separator, a quote, a line
-// break, surrounding blanks) and whether it is ASCII.
+// break, surrounding blanks) and whether it is ASCII. Eight bytes at a time
+// while none of those appears.
 func (w *Writer) scanCell(s string) (quote, ascii bool) {
 	if s == "" {
 		return false, true
@@ -191,8 +211,22 @@ func (w *Writer) scanCell(s string) (quote, ascii bool) {
 		quote = true
 	}
 	comma := w.comma()
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		special := x & hi
+		for _, c := range [...]uint64{uint64(comma), '"', '\r', '\n'} {
+			y := x ^ (c * lo)
+			special |= (y - lo) &^ y & hi
+		}
+		if special != 0 {
+			break
+		}
+	}
 	ascii = true
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= utf8.RuneSelf:
 			ascii = false
