@@ -2,7 +2,6 @@ package v2
 
 import (
 	"time"
-	_ "time/tzdata" // Europe/Paris even where the system has no zone database
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
