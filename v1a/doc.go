@@ -48,7 +48,9 @@
 //
 // # Validation and acknowledgement
 //
-// [Validator.Check] reports every finding of a line — line, column, return
+// [Validator.Check] (or [Validator.Next], which reads and checks the next
+// line of a Reader without re-checking what its decoding enforced) reports
+// every finding of a line — line, column, return
 // code, message — in column order: missing values (1), values outside their
 // list (2), formats and lengths (3), values not acceptable in context (13),
 // with the conditional rules of V1A.md (one access id of two, customer and
@@ -64,6 +66,14 @@
 // [FromTransaction] convert ticket-bearing records (DEPOT, AR, CLOTURE,
 // INFO) to and from package ticket, reporting what 1.0a cannot carry
 // ([Loss], [ErrNotCarried]).
+//
+// # Performance
+//
+// The benchmarks compare with encoding/csv on the same 100 000-line DEPOT
+// file, in CPU time: decoding and validating costs about twice what
+// encoding/csv takes to split the lines, writing about 1.8 times what
+// csv.Writer takes (BenchmarkRatios). Reading a million-line TRAVAUX file
+// keeps the heap under 32 MiB (TestTravauxMillionLinesMemory).
 //
 // # File names and subjects
 //

@@ -61,14 +61,20 @@ func (e *ParseError) Error() string {
 // Unwrap returns the cause, which wraps [ErrSyntax] (or is an I/O error).
 func (e *ParseError) Unwrap() error { return e.Err }
 
-// HeaderError reports a first line that is no flow's header.
+// HeaderError reports a first line that is no flow's header, or not the
+// header of the flow the reader expects.
 type HeaderError struct {
 	Header []string // the cells as read
+	Flow   Flow     // the flow the header names, when it names one
+	Want   Flow     // the flow the reader expected, when it expected one
 }
 
 func (e *HeaderError) Error() string {
 	if len(e.Header) == 0 {
 		return "v1a: line 1: no header line (empty file)"
+	}
+	if e.Flow != "" && e.Want != "" {
+		return "v1a: line 1: the header line is the header of " + string(e.Flow) + ", want " + string(e.Want)
 	}
 	h := strings.Join(e.Header, ";")
 	if len(h) > 120 {

@@ -197,7 +197,7 @@ func (r *Reader) open() error {
 		return err
 	}
 	if r.Flow != "" && l.Flow != r.Flow {
-		return &HeaderError{Header: r.header}
+		return &HeaderError{Header: r.header, Flow: l.Flow, Want: r.Flow}
 	}
 	r.layout = l
 	r.plan = l.plan()
