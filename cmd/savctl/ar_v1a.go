@@ -14,7 +14,7 @@ import (
 const arUsage = "savctl ar [--now AAAAMMJJHHMMSS] [--oi CODE] [--id-prefix P] DEPOT.csv"
 
 // runAR writes the AR file an OI answers for a DEPOT file (or a mail
-// carrying one): one line per input line, OK lines numbered P000001,
+// carrying one; a DOMMAGE file gets its ARDOMMAGE file): one line per input line, OK lines numbered P000001,
 // P000002, … in order, KO lines with the first code and every reason; an
 // unreadable file gets one KO line with code 3. Exit 0 when written.
 func runAR(ctx context.Context, e *env, args []string) int {
@@ -55,13 +55,21 @@ func runAR(ctx context.Context, e *env, args []string) int {
 		switch {
 		case *oi != "":
 			p = *oi
-		case nameErr == nil && name.Flow == v1a.FlowDepot:
+		case nameErr == nil && (name.Flow == v1a.FlowDepot || name.Flow == v1a.FlowDommage):
 			p = name.Recipient
 		default:
 			p = "SAV"
 		}
 	}
-	ack, err := v1a.ComputeAR(ctx, bytes.NewReader(data), v1a.AckOptions{
+	// A DOMMAGE file is answered with an ARDOMMAGE file; anything else as
+	// a DEPOT file (an unreadable one with a single KO line).
+	compute := v1a.ComputeAR
+	hr := v1a.NewReader(bytes.NewReader(data))
+	hr.Charset = charset
+	if flow, err := hr.Header(); err == nil && flow == v1a.FlowDommage {
+		compute = v1a.ComputeARDommage
+	}
+	ack, err := compute(ctx, bytes.NewReader(data), v1a.AckOptions{
 		Validator: &v1a.Validator{Now: now},
 		Charset:   charset,
 		IDPrefix:  p,
@@ -70,7 +78,7 @@ func runAR(ctx context.Context, e *env, args []string) int {
 		return fail(e, "ar", err, "")
 	}
 	var out bytes.Buffer
-	if err := ack.WriteTo(v1a.NewWriter(&out, v1a.FlowAR)); err != nil {
+	if err := ack.WriteTo(v1a.NewWriter(&out, ack.Flow)); err != nil {
 		return fail(e, "ar", err, "")
 	}
 	if _, err := e.stdout.Write(out.Bytes()); err != nil {
@@ -78,7 +86,14 @@ func runAR(ctx context.Context, e *env, args []string) int {
 	}
 	ok, ko := 0, 0
 	for _, l := range ack.Lines {
-		if l.Answer.(*v1a.AR).StatutAR == v1a.StatutOK {
+		st := v1a.StatutKO
+		switch a := l.Answer.(type) {
+		case *v1a.AR:
+			st = a.StatutAR
+		case *v1a.ARDommage:
+			st = a.StatutAR
+		}
+		if st == v1a.StatutOK {
 			ok++
 		} else {
 			ko++

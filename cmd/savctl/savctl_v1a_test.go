@@ -203,6 +203,13 @@ func TestAR(t *testing.T) {
 	require.Equal(t, exitOK, r.code)
 	require.NotContains(t, r.stdout, "é")
 
+	// A DOMMAGE file gets its ARDOMMAGE.
+	r = savctl(t, "", "ar", "--now", now, td("partner", "SAV_DOMMAGE_BYTL_FTEL_20260105080000_0001.csv"))
+	require.Equal(t, exitOK, r.code)
+	require.Equal(t, "ReferenceDommageOC;StatutAR;ReferenceDommageOI;DatePriseEnCompte;CodeRetour;MotifRefus\r\n"+
+		"DMG-BYTL-0001;OK;FTEL000001;20260105093000;0;\r\nDMG-BYTL-0002;OK;FTEL000002;20260105093000;0;\r\n", r.stdout)
+	require.Contains(t, r.stderr, "2 OK, 0 KO")
+
 	// Usage errors.
 	require.Equal(t, exitUsage, savctl(t, "", "ar").code)
 	require.Equal(t, exitUsage, savctl(t, "", "ar", "--oi", "toolong", td("invalid", "depot_lists.csv")).code)
