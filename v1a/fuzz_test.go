@@ -114,21 +114,34 @@ func FuzzWriteRead(f *testing.F) {
 				Commentaire: b + c, NatureDefaut: codes.NatureDefautCoupure, PrelocDefaut: codes.PrelocDefautPTO},
 			&v1a.AR{ReferenceSigSAVRaccoOC: a, StatutAR: v1a.StatutKO, CodeRetour: 3, MotifRefus: d},
 		}
-		for _, rec := range recs {
-			var buf bytes.Buffer
-			w := v1a.NewWriter(&buf, rec.Flow())
-			w.Charset = v1a.UTF8
-			if err := w.Write(rec); err != nil {
-				t.Fatalf("write: %v", err)
+		cp1252 := true
+		for _, s := range []string{a, b, c, d} {
+			if _, ok := v1a.Windows1252.Encodable(s); !ok {
+				cp1252 = false
 			}
-			w.Flush()
-			_, got, _, err := v1a.ReadAll(bytes.NewReader(buf.Bytes()))
-			if err != nil || len(got) != 1 {
-				t.Fatalf("read back %q: %d records, %v", buf.String(), len(got), err)
+		}
+		for _, cs := range []v1a.Charset{v1a.UTF8, v1a.Windows1252} {
+			if cs == v1a.Windows1252 && !cp1252 {
+				continue
 			}
-			want := normalizeText(rec, nl)
-			if diff := cmp.Diff(want, got[0], timeEqual); diff != "" {
-				t.Fatalf("round trip of %q (-want +got)\n%s", buf.String(), diff)
+			for _, rec := range recs {
+				var buf bytes.Buffer
+				w := v1a.NewWriter(&buf, rec.Flow())
+				w.Charset = cs
+				if err := w.Write(rec); err != nil {
+					t.Fatalf("write: %v", err)
+				}
+				w.Flush()
+				r := v1a.NewReader(bytes.NewReader(buf.Bytes()))
+				r.Charset = cs.String() // as the MIME part says
+				_, got, _, err := r.ReadAll()
+				if err != nil || len(got) != 1 {
+					t.Fatalf("read back %q: %d records, %v", buf.String(), len(got), err)
+				}
+				want := normalizeText(rec, nl)
+				if diff := cmp.Diff(want, got[0], timeEqual); diff != "" {
+					t.Fatalf("round trip of %q in %s (-want +got)\n%s", buf.String(), cs, diff)
+				}
 			}
 		}
 	})
