@@ -213,15 +213,6 @@ func transformed(r io.Reader, enc encoding.Encoding) io.Reader {
 	return transform.NewReader(r, enc.NewDecoder())
 }
 
-func isASCII(b []byte) bool {
-	for _, c := range b {
-		if c >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
 // decodeTable decodes single-byte text.
 func decodeTable(b []byte, t *[256]rune) string {
 	var sb strings.Builder

@@ -734,27 +734,3 @@ func (v value) appendWire(dst []byte, k kind) ([]byte, bool) {
 	}
 	return append(dst, v.s...), true
 }
-
-// text formats the value for the wire, in the format of kind k; false when
-// it cannot be written (a slot that spans two days).
-func (v value) text(k kind) (string, bool) {
-	switch v.k {
-	case vZero:
-		return "", true
-	case vDate:
-		return formatDate(ticket.Date{Year: int(v.n / 10000), Month: time.Month(v.n / 100 % 100), Day: int(v.n % 100)}), true
-	case vTime:
-		if k == kindMinute {
-			return formatClock(time.Unix(v.n, 0), LayoutMinute), true
-		}
-		return formatClock(time.Unix(v.n, 0), LayoutTimestamp), true
-	case vSlots:
-		if len(v.slots) == 0 {
-			return "", true
-		}
-		return formatSlots(v.slots)
-	case vNum:
-		return strconv.FormatInt(v.n, 10), true
-	}
-	return v.s, true
-}

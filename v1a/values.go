@@ -245,21 +245,6 @@ func parseSlots(s string, dc *dayCache) ([]ticket.Slot, string, bool) {
 	}
 }
 
-func formatSlots(slots []ticket.Slot) (string, bool) {
-	var b strings.Builder
-	for i, sl := range slots {
-		if i > 0 {
-			b.WriteByte('|')
-		}
-		t, ok := slotWire(sl)
-		if !ok {
-			return "", false
-		}
-		b.WriteString(t)
-	}
-	return b.String(), true
-}
-
 // slotWire writes one slot; a slot must end on the day it starts (or at the
 // midnight that ends it, written 2400) and be whole minutes.
 func slotWire(sl ticket.Slot) (string, bool) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
@@ -191,4 +192,64 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestSmallAPI(t *testing.T) {
+	ls := v1a.DefaultLayouts()
+	require.Len(t, ls, len(v1a.Flows))
+	c := ls[0].Clone()
+	c.Columns[0].Name = "X"
+	require.NotEqual(t, "X", ls[0].Columns[0].Name, "Clone copies the columns")
+	col, ok := ls[0].Column(v1a.FieldCommentaire)
+	require.True(t, ok)
+	require.Equal(t, 1500, col.Max)
+	require.Equal(t, "O", col.Need.String())
+	require.Equal(t, "M", v1a.Mandatory.String())
+	require.Equal(t, "C", v1a.Conditional.String())
+	_, ok = ls[0].Column(v1a.FieldVoie)
+	require.False(t, ok)
+	require.Equal(t, "Voie", ls[0].Name(v1a.FieldVoie))
+	require.False(t, ls[0].Rename(v1a.FieldVoie, "x"))
+	require.Nil(t, v1a.DefaultLayout("NOPE"))
+
+	r := v1a.NewReader(strings.NewReader(depotHeader + "\n"))
+	require.Zero(t, r.Line())
+	require.Nil(t, r.Layout())
+	_, err := r.Header()
+	require.NoError(t, err)
+	require.Equal(t, v1a.FlowDepot, r.Layout().Flow)
+
+	require.Equal(t, "cloture.description: no column", v1a.Loss{Field: "cloture.description", Reason: "no column"}.String())
+	f := v1a.Finding{Line: 2, Field: "NatureDefaut", Code: 2, Message: "INFO NatureDefaut ERRONEE"}
+	require.Equal(t, "line 2: NatureDefaut: 2 INFO NatureDefaut ERRONEE", f.String())
+
+	// Error texts name what is wrong.
+	for _, e := range []error{
+		&v1a.ParseError{StartLine: 3, Line: 3, Err: v1a.ErrSyntax},
+		&v1a.HeaderError{Header: []string{"a", "b"}},
+		&v1a.HeaderError{Header: []string{"a"}, Flow: v1a.FlowAR, Want: v1a.FlowDepot},
+		&v1a.LayoutError{Flow: v1a.FlowAR, Reason: "no column"},
+		&v1a.EncodeError{Line: 2, Field: "Commentaire", Rune: '🙂', Charset: "windows-1252"},
+		&v1a.FileNameError{Name: "x.csv", Part: "FLUX", Reason: "unknown flow"},
+		&v1a.CarryError{Field: "typeSAV", Reason: "no EXPERTISE"},
+	} {
+		require.True(t, strings.HasPrefix(e.Error(), "v1a: "), e.Error())
+	}
+	_, err = v1a.ParseCharset("nope")
+	require.Contains(t, err.Error(), `"nope"`)
+
+	// A UTF-16 file whose part says UTF-16.
+	data, err := unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewEncoder().Bytes([]byte(depotHeader + "\n;FI;R;20260102;COUPURE;PBO;;;;;;;é\n"))
+	require.NoError(t, err)
+	r = v1a.NewReader(bytes.NewReader(data))
+	r.Charset = "utf-16"
+	_, recs, _, err := r.ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, "é", recs[0].(*v1a.Depot).Commentaire)
+	// A single-byte charset named by the part (ISO-8859-2).
+	r = v1a.NewReader(bytes.NewReader(append([]byte(depotHeader+"\n;FI;R;20260102;COUPURE;PBO;"), 0xa3, '\n')))
+	r.Charset = "iso-8859-2"
+	_, recs, _, err = r.ReadAll()
+	require.NoError(t, err)
+	require.Equal(t, "Ł", recs[0].(*v1a.Depot).NomClient)
 }
