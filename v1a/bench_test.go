@@ -227,6 +227,49 @@ func BenchmarkRatios(b *testing.B) {
 	b.ReportMetric(float64(wOurs)/float64(wBase), "write-x")
 }
 
+// BenchmarkComputeAR answers the 100 000-line DEPOT file.
+func BenchmarkComputeAR(b *testing.B) {
+	data := benchData()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		ack, err := v1a.ComputeAR(context.Background(), bytes.NewReader(data),
+			v1a.AckOptions{Validator: &v1a.Validator{Now: goldenNow}})
+		if err != nil || len(ack.Lines) != benchLines {
+			b.Fatal(err)
+		}
+		if err := ack.WriteTo(v1a.NewWriter(io.Discard, v1a.FlowAR)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReadTravaux streams 100 000 generated TRAVAUX lines through the
+// reader and the validator.
+func BenchmarkReadTravaux(b *testing.B) {
+	for b.Loop() {
+		r := v1a.NewReader(&travauxSource{n: 100_000})
+		v := &v1a.Validator{Now: goldenNow}
+		for {
+			res, err := v.Next(context.Background(), r)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil || !res.Valid() {
+				b.Fatal(err, res.Errors)
+			}
+		}
+	}
+}
+
+// BenchmarkParseFileName parses a normalised name.
+func BenchmarkParseFileName(b *testing.B) {
+	for b.Loop() {
+		if _, err := v1a.ParseFileName("SAV_DEPOT_BYTL_FTEL_20260105093000_0001.csv"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // travauxSource generates a TRAVAUX file of n lines on the fly, so reading
 // it measures the reader's memory, not the input's. Works have 100 lines
 // (addresses) each.

@@ -34,7 +34,8 @@ type Reader struct {
 	// when it came in a mail; empty means: a UTF-8 BOM means UTF-8, else
 	// valid UTF-8 means UTF-8, else Windows-1252 (V1A.md "Charset"). A cell
 	// that is not valid UTF-8 in a UTF-8 file is read as Windows-1252, with a
-	// warning.
+	// warning. A UTF-8 BOM is taken as UTF-8 whatever the label says (its
+	// bytes cannot start a header line in a single-byte charset).
 	Charset string
 	// Flow, when set, is the flow the file must be; the header line must be
 	// that flow's. Empty means: detect the flow from the header line.
