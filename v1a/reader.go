@@ -69,9 +69,7 @@ type Reader struct {
 	dec     cellDecoder
 	records int
 
-	plan        plan   // formats and field positions of the layout's columns
-	utf8buf     []byte // a single-byte record decoded to UTF-8
-	utf8ends    []int
+	plan        plan // formats and field positions of the layout's columns
 	invalidUTF8 []int
 	// checkText makes Read check the length and characters of free-text
 	// cells, for Validator.Next.
@@ -174,6 +172,7 @@ func (r *Reader) open() error {
 	} else {
 		// The scanner goes on in the sniffing buffer.
 		r.sc = newScanner(rest, comma, max, buf, skip, n)
+		r.sc.hi = mode.hi
 	}
 	r.mode = mode
 	r.dec.aliases = r.Aliases.withDefaults()
@@ -213,43 +212,32 @@ func (r *Reader) decodeCells() {
 		r.cells = make([]string, n)
 	}
 	r.cells = r.cells[:n]
-	if r.mode.table == nil {
-		if utf8.Valid(sc.rec) {
-			r.sliceCells(string(sc.rec), sc.ends)
-			return
-		}
-		for i := range n {
-			if b := sc.cellBytes(i); utf8.Valid(b) {
-				r.cells[i] = string(b)
-			} else {
-				r.cells[i] = decodeTable(b, cp1252Table)
-				r.invalidUTF8 = append(r.invalidUTF8, i)
-			}
-		}
+	if r.mode.table != nil {
+		// The scanner decoded the single-byte charset as it read.
+		r.sliceCells(string(sc.rec), sc.ends)
 		return
 	}
-	// Decode the whole record once (ASCII runs copied as they are), then
-	// cut the cells from one string.
-	buf, ends := r.utf8buf[:0], r.utf8ends[:0]
-	hi := r.mode.hi
-	start := 0
-	for _, e := range sc.ends {
-		cell := sc.rec[start:e]
-		for len(cell) > 0 {
-			i := asciiPrefix(cell)
-			buf = append(buf, cell[:i]...)
-			if i == len(cell) {
-				break
-			}
-			u := &hi[cell[i]-utf8.RuneSelf]
-			buf = append(buf, u.b[:u.n]...)
-			cell = cell[i+1:]
+	if utf8.Valid(sc.rec) {
+		r.sliceCells(string(sc.rec), sc.ends)
+		return
+	}
+	for i := range n {
+		if b := sc.cellBytes(i); utf8.Valid(b) {
+			r.cells[i] = string(b)
+		} else {
+			r.cells[i] = decodeTable(b, cp1252Table)
+			r.invalidUTF8 = append(r.invalidUTF8, i)
 		}
-		ends = append(ends, len(buf))
+	}
+}
+
+// sliceCells cuts r.cells from all at the given end offsets.
+func (r *Reader) sliceCells(all string, ends []int) {
+	start := 0
+	for i, e := range ends {
+		r.cells[i] = all[start:e]
 		start = e
 	}
-	r.utf8buf, r.utf8ends = buf, ends
-	r.sliceCells(string(buf), ends)
 }
 
 // asciiPrefix returns the length of the ASCII prefix of b, eight bytes at a
@@ -267,15 +255,6 @@ func asciiPrefix(b []byte) int {
 		}
 	}
 	return i
-}
-
-// sliceCells cuts r.cells from all at the given end offsets.
-func (r *Reader) sliceCells(all string, ends []int) {
-	start := 0
-	for i, e := range ends {
-		r.cells[i] = all[start:e]
-		start = e
-	}
 }
 
 // Read returns the next record. At the end of the file it returns nil,
@@ -310,7 +289,7 @@ func (r *Reader) Read() (Record, error) {
 		if len(r.invalidUTF8) > 0 && containsInt(r.invalidUTF8, i) {
 			d.tolerate("not valid UTF-8, read as Windows-1252")
 		}
-		if len(r.sc.stray) > 0 && r.sc.quoted[i] && containsInt(r.sc.stray, i) {
+		if len(r.sc.stray) > 0 && containsInt(r.sc.stray, i) {
 			d.tolerate("text after the closing quote kept: " + quoteValue(s))
 		}
 		if s == "" {

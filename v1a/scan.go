@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // scanner splits raw bytes into records of cells: the semicolon CSV of
@@ -29,10 +30,11 @@ type scanner struct {
 
 	stop [256]bool // bytes that end an unquoted cell: separator, CR, LF
 
-	rec    []byte // the current record's cell bytes, unescaped
-	ends   []int  // end offset of each cell in rec
-	quoted []bool // whether each cell was quoted
-	stray  []int  // cells with text after their closing quote
+	rec    []byte        // the current record's cell bytes, unescaped
+	ends   []int         // end offset of each cell in rec
+	quoted bool          // whether a cell of the record was quoted
+	hi     *[128]utf8Seq // single-byte charset: UTF-8 of bytes 0x80–0xFF; nil: bytes kept
+	stray  []int         // cells with text after their closing quote
 }
 
 const scanBufSize = 64 << 10
@@ -117,7 +119,7 @@ func (s *scanner) next() error {
 func (s *scanner) record() (blank bool, err error) {
 	s.rec = s.rec[:0]
 	s.ends = s.ends[:0]
-	s.quoted = s.quoted[:0]
+	s.quoted = false
 	s.stray = s.stray[:0]
 	if !s.more() {
 		if s.rerr != nil {
@@ -144,10 +146,8 @@ func (s *scanner) record() (blank bool, err error) {
 	if len(s.rec) > 0 {
 		return false, nil
 	}
-	for _, q := range s.quoted {
-		if q {
-			return false, nil
-		}
+	if s.quoted {
+		return false, nil
 	}
 	return true, nil
 }
@@ -183,9 +183,8 @@ func (s *scanner) fastLine() bool {
 		for b > a && (line[b-1] == ' ' || line[b-1] == '\t') {
 			b--
 		}
-		s.rec = append(s.rec, line[a:b]...)
+		s.put(line[a:b])
 		s.ends = append(s.ends, len(s.rec))
-		s.quoted = append(s.quoted, false)
 		if i < 0 {
 			break
 		}
@@ -225,7 +224,7 @@ func (s *scanner) plainCell() (bool, error) {
 		for i < len(chunk) && !s.stop[chunk[i]] {
 			i++
 		}
-		s.rec = append(s.rec, chunk[:i]...)
+		s.put(chunk[:i])
 		s.pos += i
 		if i == len(chunk) {
 			continue
@@ -246,7 +245,7 @@ func (s *scanner) closeCell(start int, quoted bool) {
 		s.rec = s.rec[:n]
 	}
 	s.ends = append(s.ends, len(s.rec))
-	s.quoted = append(s.quoted, quoted)
+	s.quoted = s.quoted || quoted
 }
 
 // terminator consumes the separator or line end at s.pos and reports
@@ -282,7 +281,7 @@ func (s *scanner) quotedCell() (bool, error) {
 		for i < len(chunk) && chunk[i] != '"' && chunk[i] != '\r' && chunk[i] != '\n' {
 			i++
 		}
-		s.rec = append(s.rec, chunk[:i]...)
+		s.put(chunk[:i])
 		s.pos += i
 		if i == len(chunk) {
 			continue
@@ -352,11 +351,30 @@ func (s *scanner) afterQuote(start int) (bool, error) {
 			s.closeCell(start, true)
 			return s.terminator()
 		}
-		s.rec = append(s.rec, c)
+		s.put(s.buf[s.pos : s.pos+1])
 		s.pos++
 		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
 			return false, s.syntax("record longer than %d bytes", s.maxRecord)
 		}
+	}
+}
+
+// put appends cell text to the record, decoding a single-byte charset to
+// UTF-8 on the way.
+func (s *scanner) put(b []byte) {
+	if s.hi == nil {
+		s.rec = append(s.rec, b...)
+		return
+	}
+	for len(b) > 0 {
+		i := asciiPrefix(b)
+		s.rec = append(s.rec, b[:i]...)
+		if i == len(b) {
+			return
+		}
+		u := &s.hi[b[i]-utf8.RuneSelf]
+		s.rec = append(s.rec, u.b[:u.n]...)
+		b = b[i+1:]
 	}
 }
 
