@@ -50,13 +50,15 @@ type Validator struct {
 	// peers configuration): an INFO line's Emetteur must match it.
 	Sender codes.Role
 	// Layouts gives the column names findings use, for flows whose partner
-	// layout differs; nil means the defaults.
+	// layout differs; nil means the defaults. Set it before the first check.
 	Layouts []*Layout
 	// Hook runs the embedder's qualitative checks; nil means none.
 	Hook Hook
 
 	travaux map[string]EtatTravaux
 	plans   map[*Layout]plan
+	// lastLayout is the layout of the last record's flow.
+	lastLayout *Layout
 
 	todayAt time.Time   // the now today was computed for
 	today   ticket.Date // its day in Europe/Paris
@@ -168,12 +170,18 @@ func (v *Validator) now() time.Time {
 }
 
 func (v *Validator) layout(f Flow) *Layout {
-	for _, l := range v.Layouts {
-		if l != nil && l.Flow == f {
-			return l
+	if v.lastLayout != nil && v.lastLayout.Flow == f {
+		return v.lastLayout
+	}
+	l := defaultLayoutOf(f)
+	for _, o := range v.Layouts {
+		if o != nil && o.Flow == f {
+			l = o
+			break
 		}
 	}
-	return defaultLayoutOf(f)
+	v.lastLayout = l
+	return l
 }
 
 // defaultLayouts are shared read-only copies used to name columns.
@@ -220,6 +228,9 @@ func (c *checker) name(f Field) string { return c.layout.Name(f) }
 func (c *checker) reported(f Field) bool {
 	if slices.Contains(c.bad, f) {
 		return true
+	}
+	if len(c.found) == 0 {
+		return false
 	}
 	name := c.name(f)
 	for _, x := range c.found {
