@@ -47,15 +47,20 @@ var (
 type ParseError struct {
 	StartLine int // line where the record started (1-based)
 	Line      int // line where the error was found
+	Column    int // 1-based cell (column of the table) where the error was found; 0 when none
 	Err       error
 }
 
 func (e *ParseError) Error() string {
 	msg := strings.TrimPrefix(e.Err.Error(), "v1a: ")
-	if e.StartLine != e.Line {
-		return fmt.Sprintf("v1a: record on line %d; line %d: %s", e.StartLine, e.Line, msg)
+	col := ""
+	if e.Column > 0 {
+		col = fmt.Sprintf(", column %d", e.Column)
 	}
-	return fmt.Sprintf("v1a: line %d: %s", e.Line, msg)
+	if e.StartLine != e.Line {
+		return fmt.Sprintf("v1a: record on line %d; line %d%s: %s", e.StartLine, e.Line, col, msg)
+	}
+	return fmt.Sprintf("v1a: line %d%s: %s", e.Line, col, msg)
 }
 
 // Unwrap returns the cause, which wraps [ErrSyntax] (or is an I/O error).

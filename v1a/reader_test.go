@@ -185,6 +185,7 @@ func TestReaderFatal(t *testing.T) {
 			require.ErrorIs(t, err, v1a.ErrSyntax)
 			require.Equal(t, 2, pe.StartLine)
 			require.Equal(t, 4, pe.Line)
+			require.Equal(t, 13, pe.Column)
 		}},
 		{"record too long", depotHeader + "\nA;;R;20260102;COUPURE;PBO;;;;;;;" + strings.Repeat("x", 300) + "\n", 200,
 			func(t *testing.T, err error) { require.ErrorIs(t, err, v1a.ErrSyntax) }},

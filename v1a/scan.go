@@ -92,7 +92,8 @@ func (s *scanner) fill() bool {
 }
 
 func (s *scanner) syntax(format string, args ...any) error {
-	return &ParseError{StartLine: s.startLine, Line: s.line, Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
+	return &ParseError{StartLine: s.startLine, Line: s.line, Column: len(s.ends) + 1,
+		Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
 }
 
 func (s *scanner) ioError() error {

@@ -76,7 +76,12 @@ func checkV1ACSV(ctx context.Context, file, fileName string, data []byte, charse
 			return rep
 		}
 		if rec == nil {
-			rep.Errors = append(rep.Errors, fatalFinding(err))
+			f := fatalFinding(err)
+			var pe *v1a.ParseError
+			if l := r.Layout(); errors.As(err, &pe) && l != nil && pe.Column >= 1 && pe.Column <= len(l.Columns) {
+				f.Field = l.Columns[pe.Column-1].Name
+			}
+			rep.Errors = append(rep.Errors, f)
 			return rep
 		}
 		rep.Records++

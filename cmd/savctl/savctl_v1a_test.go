@@ -83,8 +83,8 @@ func TestCheckJSON(t *testing.T) {
 	require.Equal(t, fileReport{File: files[0], Protocol: "v1a", Flow: "TRAVAUX", Valid: true, Records: 5,
 		Errors: []finding{}, Warnings: []finding{}}, reps[0])
 	require.Equal(t, fileReport{File: files[1], Protocol: "v1a", Flow: "DEPOT", Valid: false, Records: 1,
-		Errors: []finding{{Line: 5, Code: 3,
-			Message: "record on line 3; line 5: malformed CSV: quoted cell not closed before the end of the file"}},
+		Errors: []finding{{Line: 5, Field: "Commentaire", Code: 3,
+			Message: "record on line 3; line 5, column 13: malformed CSV: quoted cell not closed before the end of the file"}},
 		Warnings: []finding{}}, reps[1])
 	require.Equal(t, fileReport{File: files[2], Protocol: "v1a", Valid: false,
 		Errors:   []finding{{Line: 1, Code: 3, Message: `line 1: header line of no known flow: "Reference;Statut;Date"`}},
