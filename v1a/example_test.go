@@ -161,3 +161,36 @@ func ExampleTicketOf() {
 	// Output:
 	// SUBMITTED BYTL FTEL COUPURE 0600000001
 }
+
+func ExampleValidator_Next() {
+	// Stream a planned-works file: one line per impacted address, checked as
+	// it is read, in constant memory.
+	const travaux = "ReferenceTravaux;Etat;ReferencePM;DateDebut;DateFin;NatureIntervention;InterventionRequiseOC;" +
+		"NumeroVoie;Voie;CodePostal;Commune;CodeInsee;IdentifiantImmeuble;ContactOI;Commentaire\r\n" +
+		"TRV-1;NOUVEAU;PM-1;202601200800;202601201800;DEPL;NON;12;Rue de l'Église;1000;Bourg-en-Bresse;;;;\r\n" +
+		"TRV-1;CLOTURE;PM-1;202601200800;202601201800;DEPL;NON;12;Rue de l'Église;01000;Bourg-en-Bresse;;;;\r\n" +
+		"TRV-1;MAJ;PM-1;202601200800;202601201800;DEPL;NON;14;Rue de l'Église;01000;Bourg-en-Bresse;;;;\r\n"
+	r := v1a.NewReader(strings.NewReader(travaux))
+	v := &v1a.Validator{Now: time.Date(2026, 1, 5, 9, 30, 0, 0, ticket.Paris)}
+	for {
+		res, err := v.Next(context.Background(), r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		tr := res.Record.(*v1a.Travaux)
+		fmt.Println(res.Line, tr.Etat, tr.CodePostal, res.Valid())
+		for _, f := range append(res.Errors, res.Warnings...) {
+			fmt.Println("  ", f.Field, int(f.Code))
+		}
+	}
+	// Output:
+	// 2 NOUVEAU 01000 true
+	//    CodePostal 3
+	// 3 CLOTURE 01000 true
+	// 4 MAJ 01000 false
+	//    Etat 13
+}
