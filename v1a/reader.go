@@ -28,7 +28,8 @@ const DefaultMaxRecordBytes = 1 << 20
 // the reading; they are returned by every later call too.
 //
 // Rules that involve the meaning of values (lists, lengths, conditions,
-// dates relative to now) are the [Validator]'s.
+// dates relative to now) are the [Validator]'s; [Validator.Next] reads and
+// checks in one step.
 type Reader struct {
 	// Charset is the MIME charset parameter of the part the file came in,
 	// when it came in a mail; empty means: a UTF-8 BOM means UTF-8, else
@@ -69,11 +70,11 @@ type Reader struct {
 	dec     cellDecoder
 	records int
 
-	plan        plan // formats and field positions of the layout's columns
-	invalidUTF8 []int
+	plan        plan  // formats and field positions of the layout's columns
+	invalidUTF8 []int // cells of the last record read as Windows-1252 in a UTF-8 file
 	// checkText makes Read check the length and characters of free-text
 	// cells, for Validator.Next.
-	checkText bool // cells of the last record decoded as Windows-1252 in a UTF-8 file
+	checkText bool
 }
 
 // NewReader returns a Reader reading from r, with lenient defaults.
