@@ -41,7 +41,10 @@ var _ Hook = HookFunc(nil)
 //
 // A Validator remembers the last Etat of each ReferenceTravaux it has seen,
 // to check the sequence of planned-works states across lines (and files, if
-// reused); call Reset to forget. It is not safe for concurrent use.
+// reused), and the ReferenceSigSAVRaccoOC of the valid DEPOT lines and the
+// ReferenceDommageOC of the valid DOMMAGE lines, so that a second deposit
+// with the same reference is refused (return code 100, IMPOSSIBLE DE CREER
+// LE TICKET); call Reset to forget. It is not safe for concurrent use.
 type Validator struct {
 	// Now is the time date-relative rules compare with; zero means the
 	// current time at each check.
@@ -56,7 +59,10 @@ type Validator struct {
 	Hook Hook
 
 	travaux map[string]EtatTravaux
-	plans   map[*Layout]plan
+	// deposits maps the flow and reference of each valid DEPOT and DOMMAGE
+	// line to its line.
+	deposits map[depositKey]int
+	plans    map[*Layout]plan
 	// lastLayout is the layout of the last record's flow.
 	lastLayout *Layout
 
@@ -64,8 +70,14 @@ type Validator struct {
 	today   ticket.Date // its day in Europe/Paris
 }
 
-// Reset forgets the planned-works states seen so far.
-func (v *Validator) Reset() { v.travaux = nil }
+// Reset forgets the planned-works states and the deposit references seen so
+// far.
+func (v *Validator) Reset() { v.travaux, v.deposits = nil, nil }
+
+type depositKey struct {
+	flow Flow
+	ref  string
+}
 
 // Result is the outcome of checking one line.
 type Result struct {
@@ -124,8 +136,11 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	}
 	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today, decoded: decoded}
 	c.columns(rec)
+	dep := depositKey{flow: rec.Flow()}
 	switch x := rec.(type) {
 	case *Depot:
+		dep.ref = x.ReferenceSigSAVRaccoOC
+		c.duplicate(v, dep, FieldReferenceSigSAVRaccoOC)
 		c.depot(x)
 	case *AR:
 		c.ack(x.StatutAR, x.ReferenceSigSAVOI, FieldReferenceSigSAVOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
@@ -140,6 +155,8 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	case *Travaux:
 		c.travaux(x, v)
 	case *Dommage:
+		dep.ref = x.ReferenceDommageOC
+		c.duplicate(v, dep, FieldReferenceDommageOC)
 		c.notFuture(FieldDateConstat, x.DateConstat)
 	case *ARDommage:
 		c.ack(x.StatutAR, x.ReferenceDommageOI, FieldReferenceDommageOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
@@ -156,6 +173,12 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 		}
 	}
 	res.Errors = append(res.Errors, c.found...)
+	if dep.ref != "" && len(res.Errors) == 0 {
+		if v.deposits == nil {
+			v.deposits = make(map[depositKey]int)
+		}
+		v.deposits[dep] = line
+	}
 	if len(res.Errors) > 1 {
 		sortFindings(res.Errors, layout)
 	}
@@ -409,6 +432,17 @@ func (c *checker) today() ticket.Date { return c.day }
 func (c *checker) notFuture(f Field, d ticket.Date) {
 	if !d.IsZero() && d.After(c.today()) && !c.reported(f) {
 		c.add(f, codes.ReturnCodeUnexpected, formatDate(d)+" is in the future")
+	}
+}
+
+// duplicate reports a deposit whose reference an earlier valid line of the
+// same flow already used.
+func (c *checker) duplicate(v *Validator, k depositKey, f Field) {
+	if k.ref == "" {
+		return
+	}
+	if first, ok := v.deposits[k]; ok && !c.reported(f) {
+		c.add(f, codes.ReturnCodeCannotCreate, quoteValue(k.ref)+" already deposited on line "+itoa(first))
 	}
 }
 

@@ -117,7 +117,7 @@ func TestValidatorNow(t *testing.T) {
 	// 2026-01-05 23:30 UTC is already the 6th in Paris.
 	v := &v1a.Validator{Now: time.Date(2026, 1, 5, 23, 30, 0, 0, time.UTC)}
 	require.True(t, v.Check(context.Background(), 2, d, nil).Valid())
-	v.Now = time.Date(2026, 1, 5, 22, 30, 0, 0, time.UTC)
+	v = &v1a.Validator{Now: time.Date(2026, 1, 5, 22, 30, 0, 0, time.UTC)}
 	require.Equal(t, []brief{{"DateIncidClientFinal", 13}}, briefs(v.Check(context.Background(), 2, d, nil).Errors))
 	// The zero Now is the current time: a 1990 slot is in the past.
 	d = validDepot()
@@ -285,4 +285,22 @@ func TestNextEqualsReadCheck(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestValidatorDuplicateDeposits(t *testing.T) {
+	v := &v1a.Validator{Now: goldenNow}
+	ctx := context.Background()
+	bad := validDepot()
+	bad.NomClient = ""
+	require.False(t, v.Check(ctx, 2, bad, nil).Valid(), "an invalid line does not take the reference")
+	require.True(t, v.Check(ctx, 3, validDepot(), nil).Valid())
+	res := v.Check(ctx, 4, validDepot(), nil)
+	require.Equal(t, []brief{{"ReferenceSigSAVRaccoOC", codes.ReturnCodeCannotCreate}}, briefs(res.Errors))
+	require.Equal(t, "IMPOSSIBLE DE CREER LE TICKET: \"REF-1\" already deposited on line 3", res.Errors[0].Message)
+	dmg := &v1a.Dommage{ReferenceDommageOC: "REF-1", ReferencePM: "PM", DateConstat: ticket.Date{Year: 2026, Month: 1, Day: 2},
+		LocalisationDommage: codes.PrelocDefautPM, NomContactImmeuble: "Gardien", TelContactImmeuble: "0472000001"}
+	require.True(t, v.Check(ctx, 5, dmg, nil).Valid(), "references are per flow")
+	require.False(t, v.Check(ctx, 6, dmg, nil).Valid())
+	v.Reset()
+	require.True(t, v.Check(ctx, 7, validDepot(), nil).Valid())
 }
