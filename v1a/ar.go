@@ -14,7 +14,8 @@ import (
 // AckOptions configures [ComputeAR] and [ComputeARDommage].
 type AckOptions struct {
 	// Validator checks each line; nil means a zero Validator (current time,
-	// no hook). Its Now also dates the acknowledgements.
+	// no hook). Its Now also dates the acknowledgements. It is used through
+	// a copy when its Now is zero or UniqueDeposits is off (it is turned on).
 	Validator *Validator
 	// Charset is the input's MIME charset parameter, when it came in a mail.
 	Charset string
@@ -76,7 +77,8 @@ func (a *Ack) WriteTo(w *Writer) error {
 }
 
 // ComputeAR answers a DEPOT file as the OI does (V1A.md "AR"): each line is
-// read and validated, and answered in order — OK with a new OI reference
+// read and validated (with UniqueDeposits: a reference deposited twice is
+// refused), and answered in order — OK with a new OI reference
 // and the date of prise en compte when it has no finding, else KO with the
 // first finding's code and every finding's message in MotifRefus. A file
 // that cannot be read at all (not CSV, not a DEPOT header) is answered by
@@ -101,9 +103,12 @@ func acknowledge(ctx context.Context, src io.Reader, opt AckOptions, in Flow) (*
 	if v == nil {
 		v = &Validator{}
 	}
-	if v.Now.IsZero() {
+	if v.Now.IsZero() || !v.UniqueDeposits {
 		vc := *v
-		vc.Now = time.Now()
+		if vc.Now.IsZero() {
+			vc.Now = time.Now()
+		}
+		vc.UniqueDeposits = true
 		v = &vc
 	}
 	r := NewReader(src)

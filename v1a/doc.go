@@ -56,7 +56,8 @@
 // with the conditional rules of V1A.md (one access id of two, customer and
 // appointment when an intervention at home is needed, IdRdv xor PropalRdv,
 // the localisation of RETxx closures only, date order, the TRAVAUX state
-// sequence, a deposit reference used twice: code 100) and the embedder's
+// sequence, with Validator.UniqueDeposits a deposit reference used twice:
+// code 100) and the embedder's
 // qualitative [Hook] (codes 8 and 9).
 // Date-relative rules use Validator.Now. [ComputeAR] answers a DEPOT file
 // line by line (OK with a new OI reference, or KO with the first code and

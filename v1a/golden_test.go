@@ -56,7 +56,7 @@ func check(t *testing.T, data []byte, strict, withRecords bool) goldenReport {
 	t.Helper()
 	r := v1a.NewReader(bytes.NewReader(data))
 	r.Strict = strict
-	v := &v1a.Validator{Now: goldenNow}
+	v := &v1a.Validator{Now: goldenNow, UniqueDeposits: true}
 	rep := goldenReport{Errors: []v1a.Finding{}, Warnings: []v1a.Finding{}}
 	flow, err := r.Header()
 	rep.Flow, rep.Charset = flow, r.DetectedCharset()

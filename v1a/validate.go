@@ -3,6 +3,7 @@ package v1a
 import (
 	"context"
 	"errors"
+	"hash/maphash"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -41,10 +42,8 @@ var _ Hook = HookFunc(nil)
 //
 // A Validator remembers the last Etat of each ReferenceTravaux it has seen,
 // to check the sequence of planned-works states across lines (and files, if
-// reused), and the ReferenceSigSAVRaccoOC of the valid DEPOT lines and the
-// ReferenceDommageOC of the valid DOMMAGE lines, so that a second deposit
-// with the same reference is refused (return code 100, IMPOSSIBLE DE CREER
-// LE TICKET); call Reset to forget. It is not safe for concurrent use.
+// reused), and, with UniqueDeposits, the references of the valid DEPOT and
+// DOMMAGE lines; call Reset to forget. It is not safe for concurrent use.
 type Validator struct {
 	// Now is the time date-relative rules compare with; zero means the
 	// current time at each check.
@@ -57,11 +56,17 @@ type Validator struct {
 	Layouts []*Layout
 	// Hook runs the embedder's qualitative checks; nil means none.
 	Hook Hook
+	// UniqueDeposits refuses a DEPOT (or DOMMAGE) line whose
+	// ReferenceSigSAVRaccoOC (ReferenceDommageOC) an earlier valid line
+	// already used, with return code 100 (IMPOSSIBLE DE CREER LE TICKET).
+	// It costs a lookup in a table that grows by 12 bytes per valid line;
+	// ComputeAR and ComputeARDommage always check it.
+	UniqueDeposits bool
 
 	travaux map[string]EtatTravaux
-	// deposits maps the flow and reference of each valid DEPOT and DOMMAGE
-	// line to its line.
-	deposits map[depositKey]int
+	// deposits holds a 64-bit hash of the flow and reference of each valid
+	// DEPOT and DOMMAGE line, with its line.
+	deposits lineSet
 	plans    map[*Layout]plan
 	// lastLayout is the layout of the last record's flow.
 	lastLayout *Layout
@@ -72,7 +77,7 @@ type Validator struct {
 
 // Reset forgets the planned-works states and the deposit references seen so
 // far.
-func (v *Validator) Reset() { v.travaux, v.deposits = nil, nil }
+func (v *Validator) Reset() { v.travaux, v.deposits = nil, lineSet{} }
 
 type depositKey struct {
 	flow Flow
@@ -136,11 +141,13 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	}
 	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today, decoded: decoded}
 	c.columns(rec)
-	dep := depositKey{flow: rec.Flow()}
+	var depHash uint64 // the deposit reference's, for DEPOT and DOMMAGE lines
 	switch x := rec.(type) {
 	case *Depot:
-		dep.ref = x.ReferenceSigSAVRaccoOC
-		c.duplicate(v, dep, FieldReferenceSigSAVRaccoOC)
+		if ref := x.ReferenceSigSAVRaccoOC; ref != "" && v.UniqueDeposits {
+			depHash = v.depositHash(depositKey{FlowDepot, ref})
+			c.duplicate(v, depHash, ref, FieldReferenceSigSAVRaccoOC)
+		}
 		c.depot(x)
 	case *AR:
 		c.ack(x.StatutAR, x.ReferenceSigSAVOI, FieldReferenceSigSAVOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
@@ -155,8 +162,10 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	case *Travaux:
 		c.travaux(x, v)
 	case *Dommage:
-		dep.ref = x.ReferenceDommageOC
-		c.duplicate(v, dep, FieldReferenceDommageOC)
+		if ref := x.ReferenceDommageOC; ref != "" && v.UniqueDeposits {
+			depHash = v.depositHash(depositKey{FlowDommage, ref})
+			c.duplicate(v, depHash, ref, FieldReferenceDommageOC)
+		}
 		c.notFuture(FieldDateConstat, x.DateConstat)
 	case *ARDommage:
 		c.ack(x.StatutAR, x.ReferenceDommageOI, FieldReferenceDommageOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
@@ -173,11 +182,8 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 		}
 	}
 	res.Errors = append(res.Errors, c.found...)
-	if dep.ref != "" && len(res.Errors) == 0 {
-		if v.deposits == nil {
-			v.deposits = make(map[depositKey]int)
-		}
-		v.deposits[dep] = line
+	if depHash != 0 && len(res.Errors) == 0 {
+		v.deposits.add(depHash, line)
 	}
 	if len(res.Errors) > 1 {
 		sortFindings(res.Errors, layout)
@@ -435,14 +441,74 @@ func (c *checker) notFuture(f Field, d ticket.Date) {
 	}
 }
 
-// duplicate reports a deposit whose reference an earlier valid line of the
-// same flow already used.
-func (c *checker) duplicate(v *Validator, k depositKey, f Field) {
-	if k.ref == "" {
+// depositHash is the key of a deposit reference in v.deposits.
+func (v *Validator) depositHash(k depositKey) uint64 {
+	if v.deposits.seed == (maphash.Seed{}) {
+		v.deposits.seed = maphash.MakeSeed()
+	}
+	salt := uint64(0x9e3779b97f4a7c15) // DEPOT
+	if k.flow == FlowDommage {
+		salt = 0xc2b2ae3d27d4eb4f
+	}
+	return (maphash.String(v.deposits.seed, k.ref) ^ salt) | 1 // never 0, the empty slot
+}
+
+// duplicate reports a deposit whose reference (hash h) an earlier valid line
+// of the same flow already used.
+func (c *checker) duplicate(v *Validator, h uint64, ref string, f Field) {
+	if v.deposits.n == 0 {
 		return
 	}
-	if first, ok := v.deposits[k]; ok && !c.reported(f) {
-		c.add(f, codes.ReturnCodeCannotCreate, quoteValue(k.ref)+" already deposited on line "+itoa(first))
+	if first, ok := v.deposits.get(h); ok && !c.reported(f) {
+		c.add(f, codes.ReturnCodeCannotCreate, quoteValue(ref)+" already deposited on line "+itoa(first))
+	}
+}
+
+// lineSet maps non-zero 64-bit hashes to line numbers: open addressing with
+// linear probing, no pointer for the GC to scan however large a file is.
+type lineSet struct {
+	keys  []uint64
+	lines []int32
+	n     int
+	seed  maphash.Seed
+}
+
+func (s *lineSet) get(h uint64) (int, bool) {
+	if len(s.keys) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.keys[i] {
+		case h:
+			return int(s.lines[i]), true
+		case 0:
+			return 0, false
+		}
+	}
+}
+
+func (s *lineSet) add(h uint64, line int) {
+	if 2*(s.n+1) > len(s.keys) {
+		old, oldLines := s.keys, s.lines
+		size := max(64, 2*len(old))
+		s.keys, s.lines, s.n = make([]uint64, size), make([]int32, size), 0
+		for i, k := range old {
+			if k != 0 {
+				s.add(k, int(oldLines[i]))
+			}
+		}
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.keys[i] {
+		case h:
+			return // the first line stays
+		case 0:
+			s.keys[i], s.lines[i] = h, int32(line)
+			s.n++
+			return
+		}
 	}
 }
 

@@ -288,7 +288,7 @@ func TestNextEqualsReadCheck(t *testing.T) {
 }
 
 func TestValidatorDuplicateDeposits(t *testing.T) {
-	v := &v1a.Validator{Now: goldenNow}
+	v := &v1a.Validator{Now: goldenNow, UniqueDeposits: true}
 	ctx := context.Background()
 	bad := validDepot()
 	bad.NomClient = ""
@@ -303,4 +303,7 @@ func TestValidatorDuplicateDeposits(t *testing.T) {
 	require.False(t, v.Check(ctx, 6, dmg, nil).Valid())
 	v.Reset()
 	require.True(t, v.Check(ctx, 7, validDepot(), nil).Valid())
+	v.UniqueDeposits = false
+	require.True(t, v.Check(ctx, 8, validDepot(), nil).Valid())
+	require.True(t, v.Check(ctx, 9, validDepot(), nil).Valid())
 }

@@ -64,7 +64,7 @@ func checkV1ACSV(ctx context.Context, file, fileName string, data []byte, charse
 		rep.Warnings = append(rep.Warnings, finding{Line: 0, Field: "fichier", Code: int(codes.ReturnCodeUnexpected),
 			Message: fmt.Sprintf("the file name says %s, the header line is the header of %s", n.Flow, flow)})
 	}
-	v := &v1a.Validator{Now: opt.now}
+	v := &v1a.Validator{Now: opt.now, UniqueDeposits: true}
 	for {
 		if ctx.Err() != nil {
 			rep.Errors = append(rep.Errors, finding{Line: r.Line(), Code: int(codes.ReturnCodeInternal),
