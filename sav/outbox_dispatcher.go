@@ -343,7 +343,8 @@ func (d *Dispatcher) deliver(ctx context.Context, del *Delivery) (err error) {
 			err = fmt.Errorf("%w: %v", errDelivererPanic, p)
 		}
 	}()
-	return d.Deliverer.Deliver(ctx, del.Clone())
+	c := *del // the deliverer's copy: what it changes is not what we record
+	return d.Deliverer.Deliver(ctx, &c)
 }
 
 func (d *Dispatcher) log(ctx context.Context, level slog.Level, msg string, attrs ...slog.Attr) {

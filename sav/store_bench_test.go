@@ -3,8 +3,11 @@ package sav_test
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/sav"
@@ -45,24 +48,41 @@ func benchTickets(b *testing.B, s sav.Store, n int) []sav.Key {
 	return keys
 }
 
-// BenchmarkUpdate measures Update on 1000 tickets from parallel
-// goroutines, each update applying a transaction and enqueueing one
-// notification. Its baseline, "apply", is what the update function costs
-// without a store: the copy of the ticket and ticket.Apply.
+// applyOnce is what an update function costs without a store: a copy of
+// the ticket, ticket.Apply, a copy of the result.
+func applyOnce(tb testing.TB, base *ticket.Ticket) {
+	t := base.Clone()
+	if err := applyComment(t, "x"); err != nil {
+		tb.Error(err)
+	}
+	_ = t.Clone()
+}
+
+// updateOnce applies a transaction to k through Update, enqueueing one
+// notification.
+func updateOnce(tb testing.TB, s sav.Store, k sav.Key) {
+	_, err := s.Update(context.Background(), k, func(t *ticket.Ticket) (sav.Effects, error) {
+		if err := applyComment(t, "x"); err != nil {
+			return sav.Effects{}, err
+		}
+		return sav.Effects{Deliveries: []sav.Delivery{notification("CO", k)}}, nil
+	})
+	if err != nil {
+		tb.Error(err)
+	}
+}
+
+// BenchmarkUpdate measures Update on 1 and on 1000 tickets from parallel
+// goroutines, and its baseline "apply", the update function alone.
 func BenchmarkUpdate(b *testing.B) {
-	ctx := context.Background()
 	b.Run("apply", func(b *testing.B) {
 		s := sav.NewMemStore()
-		keys := benchTickets(b, s, 1)
-		base, _ := s.Get(ctx, keys[0])
+		base := get(b, s, benchTickets(b, s, 1)[0])
 		b.ReportAllocs()
+		b.ResetTimer()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				t := base.Clone()
-				if err := applyComment(t, "x"); err != nil {
-					b.Fatal(err)
-				}
-				_ = t.Clone()
+				applyOnce(b, base)
 			}
 		})
 	})
@@ -75,20 +95,36 @@ func BenchmarkUpdate(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					k := keys[next.Add(1)%uint64(len(keys))]
-					_, err := s.Update(ctx, k, func(t *ticket.Ticket) (sav.Effects, error) {
-						if err := applyComment(t, "x"); err != nil {
-							return sav.Effects{}, err
-						}
-						return sav.Effects{Deliveries: []sav.Delivery{notification("CO", k)}}, nil
-					})
-					if err != nil {
-						b.Fatal(err)
-					}
+					updateOnce(b, s, keys[next.Add(1)%uint64(len(keys))])
 				}
 			})
 		})
 	}
+}
+
+func get(tb testing.TB, s sav.Store, k sav.Key) *ticket.Ticket {
+	t, err := s.Get(context.Background(), k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+// parallel runs f(i) for i in [0, n) on GOMAXPROCS goroutines and returns
+// the time it took.
+func parallel(n int, f func(i int)) time.Duration {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+				f(int(i))
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start)
 }
 
 // BenchmarkGet measures concurrent reads of 1000 tickets.
@@ -102,26 +138,55 @@ func BenchmarkGet(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := s.Get(ctx, keys[next.Add(1)%uint64(len(keys))]); err != nil {
-				b.Fatal(err)
+				b.Error(err)
+				return
 			}
 		}
 	})
 }
 
-// BenchmarkJournal measures Record and Resolve of one inbound message.
+// BenchmarkJournal measures Record and Resolve of one 4 KiB inbound
+// message, in a journal pruned every 1000 messages (the steady state of a
+// long-running program).
 func BenchmarkJournal(b *testing.B) {
 	ctx := context.Background()
 	s := sav.NewMemStore()
 	body := make([]byte, 4096)
+	t0 := time.Now()
 	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
+	for i := range b.N {
 		in := &sav.Inbound{Protocol: sav.ProtocolV1A, ID: fmt.Sprintf("m%d@bytl.example", i), Body: body}
 		if _, _, err := s.Record(ctx, in); err != nil {
 			b.Fatal(err)
 		}
 		if err := s.Resolve(ctx, sav.Resolution{Ref: in.Ref(), Outcome: sav.Outcome{
-			Disposition: sav.DispositionProcessed}}); err != nil {
+			Disposition: sav.DispositionProcessed, At: t0}}); err != nil {
 			b.Fatal(err)
 		}
+		if i%1000 == 999 {
+			s.Prune(t0.Add(time.Second))
+		}
 	}
+}
+
+// BenchmarkRatios times each store path and its baseline in this process,
+// in alternating rounds, and reports their ratios: update-x, Update on 1000
+// tickets from parallel goroutines ÷ the update function alone; deliver-x,
+// deliveries through the outbox and the dispatcher ÷ a hand-off of the same
+// payloads to the same deliverer over a channel, with no persistence and no
+// order.
+func BenchmarkRatios(b *testing.B) {
+	const rounds = 2000
+	s := sav.NewMemStore()
+	keys := benchTickets(b, s, 1000)
+	base := get(b, s, keys[0])
+	var tApply, tUpdate, tChannel, tDispatch time.Duration
+	for b.Loop() {
+		tApply += parallel(rounds, func(int) { applyOnce(b, base) })
+		tUpdate += parallel(rounds, func(i int) { updateOnce(b, s, keys[i%len(keys)]) })
+		tChannel += channelAll(b, rounds)
+		tDispatch += dispatchAll(b, rounds)
+	}
+	b.ReportMetric(float64(tUpdate)/float64(tApply), "update-x")
+	b.ReportMetric(float64(tDispatch)/float64(tChannel), "deliver-x")
 }
