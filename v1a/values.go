@@ -208,8 +208,15 @@ func appendClock(b []byte, t time.Time, seconds bool) []byte {
 func parseSlots(s string, dc *dayCache) ([]ticket.Slot, string, bool) {
 	slots := make([]ticket.Slot, 0, strings.Count(s, "|")+1)
 	for rest := s; ; {
-		it, tail, more := strings.Cut(rest, "|")
-		it = strings.TrimSpace(it)
+		var it, tail string
+		var more bool
+		if len(rest) >= 17 && (len(rest) == 17 || rest[17] == '|') {
+			// The usual form, without spaces: cut at fixed offsets.
+			it, tail, more = rest[:17], rest[min(18, len(rest)):], len(rest) > 17
+		} else {
+			it, tail, more = strings.Cut(rest, "|")
+			it = strings.TrimSpace(it)
+		}
 		day, end, found := strings.Cut(it, "-")
 		if !found || len(day) != 12 || len(end) != 4 || !digits(day) || !digits(end) {
 			return nil, it, false
