@@ -53,18 +53,19 @@ func (s DeliveryStatus) String() string {
 // Final reports whether nothing more will happen to the delivery.
 func (s DeliveryStatus) Final() bool { return s == DeliveryDelivered || s == DeliveryAbandoned }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements encoding.TextMarshaler. The zero status (a
+// delivery not enqueued yet) is the empty text.
 func (s DeliveryStatus) MarshalText() ([]byte, error) {
-	if s <= 0 || int(s) >= len(deliveryStatusNames) {
+	if s < 0 || int(s) >= len(deliveryStatusNames) {
 		return nil, fmt.Errorf("sav: cannot marshal %v", s)
 	}
-	return []byte(s.String()), nil
+	return []byte(deliveryStatusNames[s]), nil
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (s *DeliveryStatus) UnmarshalText(b []byte) error {
 	for i, n := range deliveryStatusNames {
-		if i > 0 && strings.EqualFold(string(b), n) {
+		if strings.EqualFold(string(b), n) {
 			*s = DeliveryStatus(i)
 			return nil
 		}

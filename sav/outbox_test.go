@@ -3,6 +3,7 @@ package sav_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -541,9 +542,27 @@ func TestStatusTextForms(t *testing.T) {
 		require.Equal(t, s, back)
 		require.Equal(t, s == sav.DeliveryDelivered || s == sav.DeliveryAbandoned, s.Final())
 	}
-	_, err := sav.DeliveryStatus(0).MarshalText()
+	_, err := sav.DeliveryStatus(-1).MarshalText()
 	require.Error(t, err)
 	require.Error(t, new(sav.DeliveryStatus).UnmarshalText([]byte("lost")))
+
+	// A delivery round-trips through JSON, before and after it is enqueued.
+	store := &sav.MemStore{Now: func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }}
+	d := notification("N1", ticketKey("A"))
+	d.DestinationOrder = true
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back sav.Delivery
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, d, back)
+	ds, err := store.Commit(context.Background(), sav.Effects{Deliveries: []sav.Delivery{d}})
+	require.NoError(t, err)
+	b, err = json.Marshal(ds[0])
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"status":"pending"`)
+	back = sav.Delivery{}
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Equal(t, *ds[0], back)
 	require.Equal(t, "DeliveryStatus(9)", sav.DeliveryStatus(9).String())
 	for _, d := range []sav.Disposition{sav.DispositionProcessed, sav.DispositionQuarantined} {
 		b, err := d.MarshalText()
