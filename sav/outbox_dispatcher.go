@@ -180,6 +180,13 @@ func (d *Dispatcher) timeout() time.Duration {
 
 type attemptResult struct{}
 
+// expired is a timer channel that has fired.
+var expired = func() <-chan time.Time {
+	c := make(chan time.Time)
+	close(c)
+	return c
+}()
+
 // Run delivers until ctx ends, then stops gracefully: it claims nothing
 // more, lets the attempts under way finish (for at most Grace, then cancels
 // them and records them as failed, to be retried), and returns nil.
@@ -238,25 +245,17 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 					}()
 				}
 				nextDue = c.NextDue
-				if len(c.Deliveries) > 0 && inflight < conc && !nextDue.IsZero() && !nextDue.After(clock.Now()) {
-					continue // more are ready
-				}
 			}
 		}
+		// Wait for the next due delivery, a new one, or a free slot (the end
+		// of an attempt), but never longer than poll.
+		timer := expired
 		wait := poll
-		if !nextDue.IsZero() {
+		if !nextDue.IsZero() && inflight < conc {
 			wait = min(max(nextDue.Sub(clock.Now()), 0), poll)
 		}
-		if wait == 0 && inflight >= conc {
-			wait = poll // ready ones wait for a free slot: an attempt's end wakes us
-		}
-		var timer <-chan time.Time
 		if wait > 0 {
 			timer = clock.After(wait)
-		} else {
-			c := make(chan time.Time, 1)
-			c <- time.Time{}
-			timer = c
 		}
 		select {
 		case <-ctx.Done():
@@ -275,7 +274,7 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 			inflight--
 		case <-graceTimer:
 			graceTimer = nil
-			d.log(ctx, slog.LevelWarn, "outbox: stopping: cancelling attempts under way",
+			d.log(keep, slog.LevelWarn, "outbox: stopping: cancelling attempts under way",
 				slog.Int("attempts", inflight))
 			cancelAttempts()
 		}
