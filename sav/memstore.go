@@ -188,7 +188,8 @@ func (s *MemStore) Update(ctx context.Context, key Key, fn UpdateFunc) (*ticket.
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	oik, hasOI := OIKeyOf(key.Role, stored)
-	newOI := hasOI && cur.ReferenceSigSAVOI == ""
+	oldOIK, hadOI := OIKeyOf(key.Role, cur)
+	newOI := hasOI && (!hadOI || oik != oldOIK)
 	if newOI {
 		if other, ok := s.byOI[oik]; ok && other != key {
 			return nil, &DuplicateError{Key: key, OIKey: oik, Existing: s.tickets[other].t.Clone()}
@@ -199,6 +200,9 @@ func (s *MemStore) Update(ctx context.Context, key Key, fn UpdateFunc) (*ticket.
 	}
 	e.t = stored
 	if newOI {
+		if hadOI {
+			delete(s.byOI, oldOIK)
+		}
 		s.byOI[oik] = key
 	}
 	s.commitLocked(ds, fx.Outcomes)

@@ -426,6 +426,22 @@ var ticketTests = []test{
 			return sav.Effects{}, nil
 		})
 		isErr(t, err, sav.ErrKeyChanged, "changing the OI reference")
+
+		// A ticket whose OI reference came before its OI code (nothing
+		// forbids it) is found by its OI key once the code is set.
+		odd := NewTicket("REF-3", "OI-3")
+		odd.CodeOI = ""
+		create(t, s, odd, sav.Effects{})
+		_, err = s.Update(bg, keyOf(odd), func(t *ticket.Ticket) (sav.Effects, error) {
+			t.CodeOI = "FTEL"
+			return sav.Effects{}, nil
+		})
+		noErr(t, err, "setting the OI code")
+		got, err = s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-3"})
+		noErr(t, err, "GetByOI with the new OI code")
+		equal(t, "ticket", got.ReferenceSigSAVRaccoOC, "REF-3")
+		_, err = s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, ReferenceSigSAVOI: "OI-3"})
+		isErr(t, err, sav.ErrNotFound, "GetByOI with the old, empty OI code")
 	}},
 	{"List", func(t *testing.T, s sav.Store) {
 		mk := func(role codes.Role, ref, codeOC, codeOI, refOI string, closed bool) {
