@@ -196,8 +196,8 @@ type ClaimRequest struct {
 
 // Claimed is the answer to a [ClaimRequest].
 type Claimed struct {
-	// Deliveries are the claimed deliveries, now in flight, by Seq; each
-	// has its Attempts already counted.
+	// Deliveries are the claimed deliveries, now in flight, in claim
+	// order; each has its Attempts already counted.
 	Deliveries []*Delivery
 	// NextDue is the earliest time a delivery that is waiting for its next
 	// attempt or for an expired lease becomes ready; zero when none is.
@@ -233,13 +233,16 @@ type Outbox interface {
 	// with one). It returns the stored deliveries.
 	Commit(ctx context.Context, fx Effects) ([]*Delivery, error)
 
-	// Claim marks the ready deliveries in flight, up to req.Limit, oldest
-	// first, and returns them. An in-flight delivery whose lease ended is
-	// ready again.
+	// Claim marks the ready deliveries in flight, up to req.Limit, in the
+	// order they became ready (by Seq among those ready at the same time),
+	// and returns them. An in-flight delivery whose lease ended is ready
+	// again.
 	Claim(ctx context.Context, req ClaimRequest) (Claimed, error)
 
-	// Delivered records that the in-flight delivery id arrived; it is
-	// final. Recording it again is not an error.
+	// Delivered records that the delivery id arrived; it is final.
+	// Normally it is in flight, but a delivery whose lease ended while the
+	// attempt went on (pending or stuck again) did arrive too. Recording it
+	// again is not an error; an abandoned one is [ErrDeliveryState].
 	Delivered(ctx context.Context, id string, at time.Time) error
 
 	// Failed records a failed attempt of the in-flight delivery id: pending
