@@ -576,3 +576,75 @@ func TestStatusTextForms(t *testing.T) {
 	require.Error(t, new(sav.Disposition).UnmarshalText([]byte("dropped")))
 	require.Equal(t, "Disposition(7)", sav.Disposition(7).String())
 }
+
+// brokenOutbox fails its first claims and its first Failed call, as a
+// database that is briefly unreachable would.
+type brokenOutbox struct {
+	sav.Store
+	mu                sync.Mutex
+	claims, failures  int
+	claimed, recorded int
+}
+
+func (b *brokenOutbox) Claim(ctx context.Context, req sav.ClaimRequest) (sav.Claimed, error) {
+	b.mu.Lock()
+	b.claimed++
+	fail := b.claimed <= b.claims
+	b.mu.Unlock()
+	if fail {
+		return sav.Claimed{}, errors.New("database unreachable")
+	}
+	return b.Store.Claim(ctx, req)
+}
+
+func (b *brokenOutbox) Failed(ctx context.Context, id string, f sav.Failure) error {
+	b.mu.Lock()
+	b.recorded++
+	fail := b.recorded <= b.failures
+	b.mu.Unlock()
+	if fail {
+		return errors.New("database unreachable")
+	}
+	return b.Store.Failed(ctx, id, f)
+}
+
+func TestDispatcherStoreErrors(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ctx := context.Background()
+		store := sav.NewMemStore()
+		_, err := store.Commit(ctx, sav.Effects{Deliveries: []sav.Delivery{notification("N1", ticketKey("A"))}})
+		require.NoError(t, err)
+		rcv := newReceiver()
+		attempts := 0
+		deliverer := sav.DelivererFunc(func(ctx context.Context, d *sav.Delivery) error {
+			attempts++
+			if attempts == 1 {
+				return errors.New("timeout")
+			}
+			rcv.accept(d)
+			return nil
+		})
+		var logs bytes.Buffer
+		outbox := &brokenOutbox{Store: store, claims: 2, failures: 1}
+		runCtx, stop := context.WithCancel(ctx)
+		disp := &sav.Dispatcher{Outbox: outbox, Deliverer: deliverer, Timeout: time.Second, Poll: time.Second,
+			Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		ran := make(chan error)
+		go func() { ran <- disp.Run(runCtx) }()
+		for {
+			time.Sleep(time.Second)
+			synctest.Wait()
+			if _, total, _ := rcv.got(); total == 1 {
+				break
+			}
+		}
+		stop()
+		require.NoError(t, <-ran)
+		require.Equal(t, 2, attempts, "the failure that was not recorded is retried when its lease ends")
+		require.Contains(t, logs.String(), "outbox: claim failed")
+		require.Contains(t, logs.String(), "outbox: failure not recorded")
+		ps, err := store.Pending(ctx)
+		require.NoError(t, err)
+		require.Empty(t, ps)
+	})
+}
