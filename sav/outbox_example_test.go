@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/sav"
@@ -57,4 +58,21 @@ func ExampleDispatcher() {
 	// v2: CASE SOLVING NOTIFICATION
 	// v2: CASE SOLVED NOTIFICATION
 	// stuck: SAV_AR_FTEL_SFRA_20260302090100_0001.csv (permanent failure: permanent: 550 mailbox unavailable)
+}
+
+// The retry schedule: each wait doubles up to the cap, less a random part
+// of at most Jitter (here the largest, r close to 1, and none, r = 0).
+func ExampleBackoff_Delay() {
+	b := sav.Backoff{Initial: 2 * time.Second, Max: time.Minute, Multiplier: 2, Jitter: 0.2}
+	for attempt := 1; attempt <= 7; attempt++ {
+		fmt.Printf("after attempt %d: %v to %v\n", attempt, b.Delay(attempt, 1), b.Delay(attempt, 0))
+	}
+	// Output:
+	// after attempt 1: 1.6s to 2s
+	// after attempt 2: 3.2s to 4s
+	// after attempt 3: 6.4s to 8s
+	// after attempt 4: 12.8s to 16s
+	// after attempt 5: 25.6s to 32s
+	// after attempt 6: 48s to 1m0s
+	// after attempt 7: 48s to 1m0s
 }
