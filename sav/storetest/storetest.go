@@ -193,12 +193,25 @@ func comment(text string) sav.UpdateFunc {
 var ticketTests = []test{
 	{"CreateAndGet", func(t *testing.T, s sav.Store) {
 		tk := NewTicket("REF-1", "OI-1")
-		got := create(t, s, tk, sav.Effects{})
+		_, _, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record")
+		got := create(t, s, tk, sav.Effects{Deliveries: []sav.Delivery{delivery("AR")},
+			Outcomes: []sav.Resolution{{Ref: inbound("m1").Ref(), Outcome: processed(0, "AR OK")}}})
 		equal(t, "Create result", got, tk)
 		equal(t, "Get", get(t, s, keyOf(tk)), tk)
 		byOI, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-1"})
 		noErr(t, err, "GetByOI")
 		equal(t, "GetByOI", byOI, tk)
+		byOI.History[0].Filing.Commentaire = "changed by the caller"
+		equal(t, "Get after changing what GetByOI returned", get(t, s, keyOf(tk)), tk)
+		ds := pending(t, s)
+		equal(t, "deliveries committed with the ticket", labels(ds), []string{"AR"})
+		equal(t, "their ticket", ds[0].Tickets, []sav.Key{keyOf(tk)})
+		in, err := s.Inbound(bg, inbound("m1").Ref())
+		noErr(t, err, "Inbound")
+		if in.Outcome == nil || string(in.Outcome.Response) != "AR OK" {
+			t.Fatalf("outcome committed with the ticket: %+v", in.Outcome)
+		}
 	}},
 	{"NotFound", func(t *testing.T, s sav.Store) {
 		_, err := s.Get(bg, sav.Key{Role: codes.RoleOI, CodeOC: "BYTL", ReferenceSigSAVRaccoOC: "NOPE"})
