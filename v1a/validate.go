@@ -120,6 +120,10 @@ func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr err
 // check validates rec; decoded says it comes straight from a Reader.
 func (v *Validator) check(ctx context.Context, line int, rec Record, readErr error, decoded bool) Result {
 	res := Result{Line: line, Record: rec}
+	if rec == nil {
+		res.Errors = []Finding{newFinding(line, "", codes.ReturnCodeMissing, "no record")}
+		return res
+	}
 	var bad []Field
 	if re, ok := errors.AsType[*RecordError](readErr); ok {
 		res.Errors = append(res.Errors, re.Findings...)
@@ -170,7 +174,10 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	case *ARDommage:
 		c.ack(x.StatutAR, x.ReferenceDommageOI, FieldReferenceDommageOI, x.DatePriseEnCompte, x.CodeRetour, x.MotifRefus)
 	}
-	if v.Hook != nil && ctx.Err() == nil {
+	if v.Hook != nil && ctx.Err() != nil {
+		// The qualitative checks could not run: the line is not accepted.
+		c.found = append(c.found, newFinding(line, "", codes.ReturnCodeInternal, ctx.Err().Error()))
+	} else if v.Hook != nil {
 		for _, f := range v.Hook.CheckRecord(ctx, line, rec) {
 			if f.Line == 0 {
 				f.Line = line

@@ -307,3 +307,13 @@ func TestValidatorDuplicateDeposits(t *testing.T) {
 	require.True(t, v.Check(ctx, 8, validDepot(), nil).Valid())
 	require.True(t, v.Check(ctx, 9, validDepot(), nil).Valid())
 }
+
+func TestValidatorEdges(t *testing.T) {
+	v := &v1a.Validator{Now: goldenNow, Hook: v1a.HookFunc(func(context.Context, int, v1a.Record) []v1a.Finding { return nil })}
+	res := v.Check(context.Background(), 2, nil, nil)
+	require.False(t, res.Valid())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res = v.Check(ctx, 2, validDepot(), nil)
+	require.Equal(t, []brief{{"", codes.ReturnCodeInternal}}, briefs(res.Errors), "no hook, no acceptance")
+}
