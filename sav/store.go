@@ -149,7 +149,7 @@ type Tickets interface {
 	// call the store for the same ticket. The key (CodeOC,
 	// ReferenceSigSAVRaccoOC) cannot change, nor CodeOI and
 	// ReferenceSigSAVOI once set ([*KeyError], [ErrKeyChanged]);
-	// setting it takes the OI key, which must be free ([*DuplicateError]).
+	// setting them takes the OI key, which must be free ([*DuplicateError]).
 	// An unknown key is [ErrNotFound]. It returns the committed copy.
 	Update(ctx context.Context, key Key, fn UpdateFunc) (*ticket.Ticket, error)
 
@@ -168,7 +168,8 @@ type Tickets interface {
 }
 
 // Store is the persistence of an operator's SAV: its tickets, the journal
-// of inbound messages and the outbox of outbound deliveries. The engines
+// of inbound messages, the outbox of outbound deliveries and its sequence
+// numbers. The engines
 // and the protocol servers of this package work on a Store; [MemStore] is
 // the in-memory one, and production embedders implement it over their
 // database. The package documentation lists the guarantees an
