@@ -87,6 +87,31 @@
 // (DOMMAGE, ARDOMMAGE). [Naming] holds these choices for a partner that
 // differs. [Sequence] hands out the NNNN numbers per sender.
 //
+// # Mail and transports
+//
+// One mail carries one CSV file. [NewMessage] builds it from records (the
+// normalised file name, the subject of its flow, a text part and the CSV
+// part in base64 with its charset and an RFC 2231 file name) and
+// [ComposeMail] writes it as RFC 5322. [ParseMail] and [ReadMail] read an
+// inbound mail robustly — single-part or multipart, nested alternatives,
+// base64 or quoted-printable, RFC 2047 and RFC 2231 names, the attachment
+// found by file name or content type, the charset from its part header —
+// within the [MailLimits] of a [MailParser]; [Inbound] then yields the
+// sender's address, the subject, the file name, the flow and the records.
+//
+// Transports are small interfaces with ctx first: a [Sender] sends a
+// [Message] ([SenderFunc] adapts a function) and a [Mailbox] fetches inbound
+// mail and marks it handled or quarantined. [SMTPSender] sends through an
+// MTA (STARTTLS when offered or as its [StartTLSPolicy] requires, AUTH PLAIN
+// only over TLS or to loopback, a deadline on every command, cancellation
+// through ctx). [Maildir] reads new/, moves a message to cur/ only after its
+// handler succeeded, never deletes, skips a Message-ID it already handled
+// and moves what it cannot parse to a quarantine folder; it also delivers
+// locally (tmp/ then new/). A [Poller] runs a [MailHandler] over a
+// [Mailbox]: a handler error wrapping [ErrQuarantine] quarantines the mail,
+// any other error leaves it for the next poll, and an unreadable DEPOT or
+// DOMMAGE mail from a known partner is answered with an AR KO (code 3).
+//
 // # Errors
 //
 // Fatal reading errors: [*ParseError] (wraps [ErrSyntax] or an I/O error),
@@ -97,8 +122,11 @@
 // [*FileNameError] ([ErrFileName]). Conversions: [*CarryError]
 // ([ErrNotCarried]). Mail: [*MailError] ([ErrMailIncomplete],
 // [ErrMailTooLarge], [ErrMailTooManyParts], [ErrMailTooDeep],
-// [ErrMailSyntax], [ErrNoAttachment], [ErrManyAttachments]). Test them with
-// errors.Is and errors.As.
+// [ErrMailSyntax], [ErrNoAttachment], [ErrManyAttachments]). Transports:
+// [*SMTPError] (the command, the reply code and Temporary),
+// [ErrSTARTTLSUnavailable], [ErrAuthUnavailable], [*MaildirError],
+// [*HandlerError] and [ErrQuarantine]. Test them with errors.Is and
+// errors.As.
 //
 // # Concurrency
 //
@@ -106,5 +134,6 @@
 // (the Validator remembers TRAVAUX states). Layouts, Aliases and Naming are
 // plain values: do not change them while a Reader, Writer or Validator uses
 // them. [Sequence] and the package-level functions are safe for concurrent
-// use.
+// use, and so are [SMTPSender] and [MailParser]. Run one [Poller] per
+// Maildir directory.
 package v1a
