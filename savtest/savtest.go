@@ -547,3 +547,40 @@ func (po *PostOffice) Wait() { po.wg.Wait() }
 
 var _ v1a.Sender = (*PostOffice)(nil)
 var _ sav.Handler = (*Recorder)(nil)
+
+// LoseResponses returns a handler that lets h process every request but,
+// for the first n POSTs, closes the connection instead of sending h's
+// answer: the partner did the work and the caller never learns it (a lost
+// response). Later requests are answered normally.
+func LoseResponses(h http.Handler, n int) http.Handler {
+	var mu sync.Mutex
+	left := n
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		lose := r.Method == http.MethodPost && left > 0
+		if lose {
+			left--
+		}
+		mu.Unlock()
+		if !lose {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(discard{header: http.Header{}}, r)
+		hj, ok := w.(http.Hijacker)
+		if !ok {
+			http.Error(w, "lost", http.StatusBadGateway)
+			return
+		}
+		conn, _, err := hj.Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	})
+}
+
+type discard struct{ header http.Header }
+
+func (d discard) Header() http.Header         { return d.header }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
