@@ -68,8 +68,11 @@ func (m *Memory) Create(ctx context.Context, submitted *ticket.Ticket) (*ticket.
 		return nil, &Refusal{Code: codes.ReturnCodeCannotCreate, Field: "customerTroubleNum",
 			Reason: "the OC already filed " + ref.ref, Key: id}
 	}
-	t := submitted.Clone()
-	id := fmt.Sprintf("%s%08d", m.opts.IDPrefix, m.seq+1)
+	// Apply works on a deep copy of its ticket, so a shallow copy of the
+	// caller's is enough to keep it untouched.
+	t := new(ticket.Ticket)
+	*t = *submitted
+	id := m.opts.IDPrefix + fmt.Sprintf("%08d", m.seq+1)
 	if err := t.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: m.opts.Now(),
 		ReferenceSigSAVOI: id}); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package v2
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
@@ -210,7 +212,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rerr != nil {
 		s.writeFault(w, x, rerr)
 	} else {
-		soap.WriteResponse(w, http.StatusOK, body)
+		soap.WriteResponse(w, http.StatusOK, body.Bytes())
+		putBuffer(body)
 	}
 	s.log(r.Context(), x, rerr, s.opts.Now().Sub(start))
 }
@@ -237,7 +240,7 @@ func (s *Server) log(ctx context.Context, x *exchange, rerr *rpcError, d time.Du
 
 // serveSafely is serve, turning a panic of a backend into an internal
 // error (10) instead of a dropped connection.
-func (x *exchange) serveSafely(w http.ResponseWriter) (body []byte, rerr *rpcError) {
+func (x *exchange) serveSafely(w http.ResponseWriter) (body *bytes.Buffer, rerr *rpcError) {
 	defer func() {
 		if v := recover(); v != nil {
 			body, rerr = nil, x.internal(fmt.Errorf("panic: %v", v))
@@ -247,7 +250,7 @@ func (x *exchange) serveSafely(w http.ResponseWriter) (body []byte, rerr *rpcErr
 }
 
 // serve handles a POST up to the response body.
-func (x *exchange) serve(w http.ResponseWriter) ([]byte, *rpcError) {
+func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 	s := x.s
 	if !soap.AcceptableContentType(x.r.Header.Get("Content-Type")) {
 		return nil, refuse(codes.ReturnCodeBadFormat, "Content-Type", "want text/xml; charset=utf-8")
@@ -275,7 +278,11 @@ func (x *exchange) serve(w http.ResponseWriter) ([]byte, *rpcError) {
 			return err
 		},
 	}
-	m, err := dec.Decode(in)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(in)
+	m, err := dec.Decode(br)
+	br.Reset(nil)
+	readers.Put(br)
 	if err != nil {
 		return nil, x.classify(err)
 	}
@@ -296,11 +303,44 @@ func (x *exchange) serve(w http.ResponseWriter) ([]byte, *rpcError) {
 	if rerr != nil {
 		return nil, rerr
 	}
-	var out bytes.Buffer
-	if err := s.enc.Encode(&out, s.header(x), func(w io.Writer) error { return WriteBody(w, resp, s.p) }); err != nil {
+	out := getBuffer()
+	if err := s.enc.Encode(out, s.header(x), func(w io.Writer) error { return appendBody(w, resp, s.p) }); err != nil {
+		putBuffer(out)
 		return nil, x.internal(err)
 	}
-	return out.Bytes(), nil
+	return out, nil
+}
+
+// appendBody writes m's body element, in place when w is a *bytes.Buffer.
+func appendBody(w io.Writer, m Message, p *Profile) error {
+	b, ok := w.(*bytes.Buffer)
+	if !ok {
+		return WriteBody(w, m, p)
+	}
+	out, err := AppendBody(b.AvailableBuffer(), m, p)
+	if err != nil {
+		return err
+	}
+	_, err = b.Write(out)
+	return err
+}
+
+// Buffers reused across requests: the reader the XML decoder reads the
+// body through, and the response being built.
+var (
+	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
+	buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
+
+// putBuffer recycles b unless it grew large (a big search answer).
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return
+	}
+	b.Reset()
+	buffers.Put(b)
 }
 
 // identify checks the sav:entete and the caller's identity.

@@ -112,11 +112,12 @@ func (s *Server) writeFault(w http.ResponseWriter, x *exchange, e *rpcError) {
 		}
 		return writeErreurOnly(w, s.p, e.code, e.code.Message(e.field))
 	}
-	var out bytes.Buffer
-	if err := s.enc.EncodeFault(&out, s.header(x), f, detail); err != nil {
+	out := getBuffer()
+	defer putBuffer(out)
+	if err := s.enc.EncodeFault(out, s.header(x), f, detail); err != nil {
 		// Only a broken profile gets here; answer without the detail.
 		out.Reset()
-		_ = s.enc.EncodeFault(&out, s.header(x), f, nil)
+		_ = s.enc.EncodeFault(out, s.header(x), f, nil)
 	}
 	soap.WriteResponse(w, http.StatusInternalServerError, out.Bytes())
 }

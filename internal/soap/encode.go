@@ -40,16 +40,36 @@ func (e *Encoder) headerPrefix() string {
 // Encode writes an envelope with header h (entries that are nil are not
 // written; with both nil there is no Header element) and the body element
 // that body writes. The whole envelope is built before anything is written
-// to w, so a failing body leaves w untouched.
+// to w, so a failing body leaves w untouched (a *bytes.Buffer is built in
+// place and truncated back on failure).
 func (e *Encoder) Encode(w io.Writer, h Header, body WriteFunc) error {
-	var b bytes.Buffer
-	e.open(&b, h)
-	if body != nil {
-		if err := element(&b, body); err != nil {
+	return build(w, func(b *bytes.Buffer) error {
+		e.open(b, h)
+		if body != nil {
+			if err := element(b, body); err != nil {
+				return err
+			}
+		}
+		e.close(b)
+		return nil
+	})
+}
+
+// build runs f on w when it is a *bytes.Buffer, undoing its writes on
+// failure, and otherwise on a buffer copied to w on success.
+func build(w io.Writer, f func(*bytes.Buffer) error) error {
+	if b, ok := w.(*bytes.Buffer); ok {
+		n := b.Len()
+		if err := f(b); err != nil {
+			b.Truncate(n)
 			return err
 		}
+		return nil
 	}
-	e.close(&b)
+	var b bytes.Buffer
+	if err := f(&b); err != nil {
+		return err
+	}
 	_, err := w.Write(b.Bytes())
 	return err
 }
@@ -57,9 +77,12 @@ func (e *Encoder) Encode(w io.Writer, h Header, body WriteFunc) error {
 // EncodeFault writes an envelope with header h whose body is a SOAP fault;
 // detail, when not nil, writes the detail's entries.
 func (e *Encoder) EncodeFault(w io.Writer, h Header, f Fault, detail WriteFunc) error {
-	var b bytes.Buffer
+	return build(w, func(b *bytes.Buffer) error { return e.fault(b, h, f, detail) })
+}
+
+func (e *Encoder) fault(b *bytes.Buffer, h Header, f Fault, detail WriteFunc) error {
 	env := e.envPrefix()
-	e.open(&b, h)
+	e.open(b, h)
 	b.WriteString("\n    <" + env + ":Fault>\n      <faultcode")
 	switch f.Code.Space {
 	case EnvelopeSpace:
@@ -68,29 +91,28 @@ func (e *Encoder) EncodeFault(w io.Writer, h Header, f Fault, detail WriteFunc) 
 		b.WriteString(">")
 	default:
 		b.WriteString(` xmlns:fc="`)
-		escape(&b, f.Code.Space)
+		escape(b, f.Code.Space)
 		b.WriteString(`">fc:`)
 	}
-	escape(&b, f.Code.Local)
+	escape(b, f.Code.Local)
 	b.WriteString("</faultcode>\n      <faultstring>")
-	escape(&b, f.String)
+	escape(b, f.String)
 	b.WriteString("</faultstring>")
 	if f.Actor != "" {
 		b.WriteString("\n      <faultactor>")
-		escape(&b, f.Actor)
+		escape(b, f.Actor)
 		b.WriteString("</faultactor>")
 	}
 	if detail != nil {
 		b.WriteString("\n      <detail>")
-		if err := element(&b, detail); err != nil {
+		if err := element(b, detail); err != nil {
 			return err
 		}
 		b.WriteString("</detail>")
 	}
 	b.WriteString("\n    </" + env + ":Fault>")
-	e.close(&b)
-	_, err := w.Write(b.Bytes())
-	return err
+	e.close(b)
+	return nil
 }
 
 func (e *Encoder) open(b *bytes.Buffer, h Header) {
@@ -134,18 +156,21 @@ func (e *Encoder) close(b *bytes.Buffer) {
 // element appends what f writes, without the XML declaration f may have
 // written first.
 func element(b *bytes.Buffer, f WriteFunc) error {
-	var el bytes.Buffer
-	if err := f(&el); err != nil {
+	b.WriteString("\n    ")
+	start := b.Len()
+	if err := f(b); err != nil {
 		return err
 	}
-	out := bytes.TrimLeft(el.Bytes(), " \t\r\n\ufeff")
+	written := b.Bytes()[start:]
+	out := bytes.TrimLeft(written, " \t\r\n\ufeff")
 	if bytes.HasPrefix(out, []byte("<?xml")) {
 		if i := bytes.Index(out, []byte("?>")); i >= 0 {
 			out = bytes.TrimLeft(out[i+2:], " \t\r\n")
 		}
 	}
-	b.WriteString("\n    ")
-	b.Write(bytes.TrimRight(out, " \t\r\n"))
+	out = bytes.TrimRight(out, " \t\r\n")
+	n := copy(written, out)
+	b.Truncate(start + n)
 	return nil
 }
 
