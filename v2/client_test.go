@@ -3,8 +3,11 @@ package v2
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -316,4 +319,75 @@ func TestClientErrors(t *testing.T) {
 	_, err = w.oc.Get(cctx, "X", nil)
 	require.ErrorIs(t, err, context.Canceled)
 	require.False(t, Temporary(err))
+}
+
+func TestFaultErrorWithoutDetail(t *testing.T) {
+	for _, tc := range []struct {
+		fe   FaultError
+		want codes.ReturnCode
+	}{
+		{FaultError{FaultCode: "Server", FaultString: "boom"}, codes.ReturnCodeInternal},
+		{FaultError{FaultCode: "Client", FaultString: "nope"}, codes.ReturnCodeBadInterface},
+		{FaultError{FaultCode: "Client", FaultString: "14 SI EN MAINTENANCE"}, codes.ReturnCodeMaintenance},
+		{FaultError{FaultCode: "Client", Exception: &Exception{Kind: ObjectNotFoundException}}, codes.ReturnCodeUnknown},
+		{FaultError{Exception: &Exception{Kind: ResyncRequiredException, Key: &TroubleTicketKey{PrimaryKey: "K"}}},
+			codes.ReturnCodeDesync},
+	} {
+		require.Equal(t, tc.want, tc.fe.ReturnCode(), "%+v", tc.fe)
+		require.NotEmpty(t, tc.fe.Error())
+	}
+	fe := &FaultError{Exception: &Exception{Kind: ResyncRequiredException, Key: &TroubleTicketKey{PrimaryKey: "K"}}}
+	require.Equal(t, "K", fe.Key())
+	require.ErrorIs(t, fe, ticket.ErrResync)
+	require.True(t, (&FaultError{FaultString: "14 SI EN MAINTENANCE"}).Temporary())
+
+	se := &StatusError{StatusCode: 502, Status: "502 Bad Gateway", ContentType: "text/html", Snippet: "<html>"}
+	require.Equal(t, `v2: HTTP 502 Bad Gateway (text/html): "<html>"`, se.Error())
+	re := &ResyncError{Err: errors.New("closed")}
+	require.Equal(t, "v2: resync: closed", re.Error())
+
+	code, ok := ReturnCode(&DecodeError{Code: codes.ReturnCodeBadFormat, Err: ErrValue})
+	require.True(t, ok)
+	require.Equal(t, codes.ReturnCodeBadFormat, code)
+	_, ok = ReturnCode(errors.New("plain"))
+	require.False(t, ok)
+	require.False(t, Temporary(nil))
+	require.False(t, Temporary(errors.New("plain")))
+}
+
+func TestServerLogsEachExchange(t *testing.T) {
+	var logs syncBuf
+	srv, err := NewOIServer(NewMemory(MemoryOptions{}), ServerOptions{Code: testOI, Auth: TrustHeader{},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	require.NoError(t, err)
+	ts := newTestServer(t, srv)
+	c, err := NewClient(ts.Client(), ts.URL, ClientOptions{Role: codes.RoleOC, CodeOC: testOC, CodeOI: testOI})
+	require.NoError(t, err)
+	_, err = c.Create(context.Background(), filing("BYTL-LOG"), nil)
+	require.NoError(t, err)
+	_, err = c.Get(context.Background(), "NOPE", nil)
+	require.Error(t, err)
+	out := logs.String()
+	require.Contains(t, out, "v2 request served")
+	require.Contains(t, out, "operation=createTroubleTicketByValue")
+	require.Contains(t, out, "caller=BYTL")
+	require.Contains(t, out, "v2 request refused")
+	require.Contains(t, out, "code=8")
+}
+
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
