@@ -72,6 +72,9 @@ type Options struct {
 	Backoff     Backoff
 	MaxAttempts int
 	Poll        time.Duration
+	// Concurrency bounds the deliveries attempted at once; zero means
+	// DefaultConcurrency.
+	Concurrency int
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
@@ -146,6 +149,7 @@ func newEngine(role codes.Role, opts Options) (*engine, error) {
 		Backoff:     opts.Backoff,
 		MaxAttempts: opts.MaxAttempts,
 		Poll:        opts.Poll,
+		Concurrency: opts.Concurrency,
 		Logger:      opts.Logger,
 	}
 	return e, nil
@@ -310,9 +314,11 @@ func (s *setDeliverer) Deliver(ctx context.Context, d *Delivery) error {
 			return err
 		}
 		var fe *v2.FaultError
-		if errors.As(err, &fe) {
+		if errors.As(err, &fe) && fe.ReturnCode() != codes.ReturnCodeUnknown {
 			return Permanent(err)
 		}
+		// Not found (8) is retried: the OC may not have recorded the OI's
+		// answer to its create yet when the first notification arrives.
 		return err
 	}
 	return nil
@@ -322,7 +328,8 @@ func (s *setDeliverer) Deliver(ctx context.Context, d *Delivery) error {
 // under the IdempotencyHeader when present, else the digest of the body. A
 // request journaled and answered before gets the recorded answer again
 // without being processed; one being processed is answered 503 (the sender
-// retries). Temporary failures are not recorded, so a retry is processed.
+// retries). Temporary failures and unknown tickets (8) are not recorded, so
+// a retry is processed.
 func (e *engine) journalHandler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -376,7 +383,10 @@ func (e *engine) journalHandler(next http.Handler) http.Handler {
 		if rec.status != http.StatusOK {
 			code = faultCode(rec.body.Bytes())
 		}
-		if !code.Temporary() {
+		// A temporary failure, or a ticket not known yet (the OC has not
+		// recorded the answer to its create), may go otherwise next time:
+		// not recorded, so the retry is processed.
+		if !code.Temporary() && code != codes.ReturnCodeUnknown {
 			err := e.opts.Store.Resolve(ctx, Resolution{Ref: in.Ref(), Outcome: Outcome{
 				Disposition: DispositionProcessed, At: e.now(), Code: code,
 				ContentType: rec.header.Get("Content-Type"), Response: rec.body.Bytes()}})

@@ -449,6 +449,10 @@ func koLine(ar *v1a.AR, code codes.ReturnCode, reason string) {
 	ar.CodeRetour, ar.MotifRefus = code, reason
 }
 
+// errBeforeAR: a notification about a ticket whose AR has not arrived yet
+// (mail may overtake mail); the mail is left for the next poll.
+var errBeforeAR = errors.New("notification before the AR of the ticket")
+
 // applyMailRecords applies the ticket records of a 1.0a file (AR, CLOTURE,
 // INFO) to our copies, emitting the partner's steps. A record the lifecycle
 // refuses is reported in the journal outcome (1.0a has no answer to these
@@ -482,6 +486,9 @@ func (e *engine) applyMailRecords(ctx context.Context, partner string, entry *In
 		var from int
 		t, err := e.opts.Store.Update(ctx, key, func(t *ticket.Ticket) (Effects, error) {
 			from = len(t.History)
+			if t.State == ticket.StateSubmitted && tx.Kind != ticket.KindAcknowledge && tx.Kind != ticket.KindReject {
+				return Effects{}, errBeforeAR
+			}
 			var err error
 			if tx.Kind == ticket.KindAcknowledge {
 				err = t.ApplyV1AAcknowledge(tx)
@@ -493,6 +500,13 @@ func (e *engine) applyMailRecords(ctx context.Context, partner string, entry *In
 			}
 			return e.afterPartnerStep(t, from)
 		})
+		if errors.Is(err, errBeforeAR) {
+			// The AR has not arrived yet: leave the mail for the next poll.
+			for _, a := range applied {
+				e.emit(ctx, partner, ProtocolV1A, a.from, a.t)
+			}
+			return fmt.Errorf("sav: line %d: %w", i+2, err)
+		}
 		if err != nil {
 			refusals = append(refusals, fmt.Sprintf("line %d: %v", i+2, err))
 			continue
