@@ -382,12 +382,21 @@ func authReason(err error) string {
 }
 
 // header returns the sav:entete of a response: the request's operator
-// codes, this operator's SIREN, the current time.
+// codes, this operator's SIREN, the current time. When the request gave no
+// valid code for the partner (a malformed or anonymous request), the
+// response has no header rather than one with an invalid sav:entete.
 func (s *Server) header(x *exchange) soap.Header {
 	e := &soap.Entete{VersionProtocole: ProtocolVersion, Horodatage: s.opts.Now().In(s.p.Location)}
 	if x.entete != nil {
-		e.CodeOC, e.CodeOI, e.SirenOC, e.SirenOI = x.entete.CodeOC, x.entete.CodeOI, x.entete.SirenOC, x.entete.SirenOI
+		e.CodeOC, e.CodeOI = x.entete.CodeOC, x.entete.CodeOI
+		if codes.ValidSIREN(x.entete.SirenOC) == nil {
+			e.SirenOC = x.entete.SirenOC
+		}
+		if codes.ValidSIREN(x.entete.SirenOI) == nil {
+			e.SirenOI = x.entete.SirenOI
+		}
 	}
+	partner := &e.CodeOC
 	if s.role == codes.RoleOI {
 		e.CodeOI = s.opts.Code
 		if s.opts.Siren != "" {
@@ -395,9 +404,13 @@ func (s *Server) header(x *exchange) soap.Header {
 		}
 	} else {
 		e.CodeOC = s.opts.Code
+		partner = &e.CodeOI
 		if s.opts.Siren != "" {
 			e.SirenOC = s.opts.Siren
 		}
+	}
+	if codes.ValidOperatorCode(*partner) != nil {
+		return soap.Header{}
 	}
 	return soap.Header{Entete: e}
 }

@@ -182,6 +182,7 @@ type rawResult struct {
 	fault  *soap.Fault
 	exc    *Exception
 	msg    Message
+	entete *soap.Entete
 }
 
 // post sends raw bytes to srv with credentials and decodes the answer.
@@ -215,7 +216,10 @@ func post(t testing.TB, srv *httptest.Server, user, pass, contentType string, bo
 			}}
 		m, err := dec.Decode(strings.NewReader(r.body))
 		require.NoError(t, err, "%s", raw)
-		require.NotNil(t, m.Header.Entete, "every answer carries sav:entete: %s", raw)
+		r.entete = m.Header.Entete
+		if e := m.Header.Entete; e != nil {
+			require.NoError(t, e.Check(), "the answer's sav:entete is valid: %s", raw)
+		}
 		r.fault = m.Fault
 		if m.Fault != nil {
 			require.Equal(t, http.StatusInternalServerError, resp.StatusCode)

@@ -166,6 +166,8 @@ func TestTenantIsolation(t *testing.T) {
 	}
 	other, unknown := get(key), get("FTEL99999999")
 	requireFault(t, other, codes.ReturnCodeUnknown, ObjectNotFoundException, "Client")
+	require.NotNil(t, other.entete, "an identified caller's fault carries sav:entete")
+	require.Equal(t, testOC2, other.entete.CodeOC)
 	require.Equal(t, horodatageRE.ReplaceAllString(unknown.body, ""),
 		strings.ReplaceAll(horodatageRE.ReplaceAllString(other.body, ""), key, "FTEL99999999"),
 		"no difference between another OC's ticket and no ticket")
@@ -277,6 +279,9 @@ func TestMalformedRequests(t *testing.T) {
 				require.Contains(t, res.exc.Erreur.MessageRetour, tc.field)
 			}
 			require.Equal(t, 0, w.oiMem.Len(), "nothing stored")
+			if strings.Contains(res.body, "<sav:entete>") {
+				require.NotNil(t, res.entete)
+			}
 		})
 	}
 
