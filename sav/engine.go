@@ -109,7 +109,10 @@ type engine struct {
 	disp     *Dispatcher
 	clients  sync.Map // client cache key → *v2.Client
 	inflight sync.Map // journal IDs under processing
-	fileSeq  sync.Mutex
+	// vet, when set (a gateway), refuses a partner's step before it is
+	// committed.
+	vet     func(t *ticket.Ticket, r ticket.Record) error
+	fileSeq sync.Mutex
 }
 
 func newEngine(role codes.Role, opts Options) (*engine, error) {
@@ -544,8 +547,16 @@ func (s v2Store) Update(ctx context.Context, codeOI, id string, apply func(*tick
 	return out, nil
 }
 
-// afterPartnerStep is the hook run in the commit of a partner's step: the
-// gateway relays it; the engines have nothing to add.
+// afterPartnerStep runs in the commit of a partner's step: a gateway
+// refuses there the steps it cannot relay (so they are not applied); an
+// engine alone has nothing to add.
 func (e *engine) afterPartnerStep(t *ticket.Ticket, from int) (Effects, error) {
+	if e.vet != nil {
+		for _, r := range t.History[from:] {
+			if err := e.vet(t, r); err != nil {
+				return Effects{}, err
+			}
+		}
+	}
 	return Effects{}, nil
 }

@@ -95,7 +95,7 @@ type Event struct {
 
 // Implicit reports whether the step was implied by a protocol rule rather
 // than carried by a message (the prise en charge of a 1.0a AR OK).
-func (e *Event) Implicit() bool { return e.Transaction.Implicit }
+func (e Event) Implicit() bool { return e.Transaction.Implicit }
 
 // Handler receives the events of an engine. HandleEvent is called after the
 // step is committed to the Store, in the order of the steps for one ticket,

@@ -30,9 +30,11 @@ import (
 type OI struct {
 	e       *engine
 	handler http.Handler
-	// relay, when set (a gateway), files the deposits with another OI
-	// instead of numbering them here.
-	relay func(ctx context.Context, submitted *ticket.Ticket) (*ticket.Ticket, error)
+	// relay, when set (a gateway), files each deposit with the real OI and
+	// returns the id and receipt time it answered, or a *v2.Refusal (AR KO).
+	relay func(ctx context.Context, submitted *ticket.Ticket) (id string, at time.Time, err error)
+	// created, when set, runs after a new ticket is committed.
+	created func(ctx context.Context, t *ticket.Ticket)
 }
 
 // NewOI returns the OI engine of opts.Code.
@@ -247,23 +249,20 @@ func (s oiSystem) Create(ctx context.Context, submitted *ticket.Ticket) (*ticket
 			return nil, &v2.Refusal{Code: code, Field: field, Reason: reason}
 		}
 	}
-	var t *ticket.Ticket
+	id, at := "", e.now()
+	var err error
 	if o.relay != nil {
-		r, err := o.relay(ctx, submitted)
-		if err != nil {
-			return nil, err
-		}
-		t = r
+		id, at, err = o.relay(ctx, submitted)
 	} else {
-		id, err := o.newID(ctx)
-		if err != nil {
-			return nil, err
-		}
-		t = submitted.Clone()
-		if err := t.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: e.now(),
-			ReferenceSigSAVOI: id}); err != nil {
-			return nil, err
-		}
+		id, err = o.newID(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := submitted.Clone()
+	if err := t.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: at,
+		ReferenceSigSAVOI: id}); err != nil {
+		return nil, err
 	}
 	stored, err := e.opts.Store.Create(ctx, codes.RoleOI, t, Effects{})
 	if err != nil {
@@ -274,6 +273,9 @@ func (s oiSystem) Create(ctx context.Context, submitted *ticket.Ticket) (*ticket
 		return nil, err
 	}
 	e.emit(ctx, stored.CodeOC, ProtocolV2, 0, stored)
+	if o.created != nil {
+		o.created(ctx, stored)
+	}
 	return stored, nil
 }
 
@@ -363,6 +365,9 @@ func (o *OI) handleDepot(ctx context.Context, partner string, entry *Inbound, in
 	var idErr error
 	ack, err := v1a.ComputeAR(ctx, bytes.NewReader(in.Message.Attachment), v1a.AckOptions{Validator: val,
 		Charset: in.Message.Charset, NewID: func(int) string {
+			if o.relay != nil {
+				return "RELAIS" // replaced by the real OI's id below
+			}
 			id, err := o.newID(ctx)
 			if err != nil && idErr == nil {
 				idErr = err
@@ -386,6 +391,22 @@ func (o *OI) handleDepot(ctx context.Context, partner string, entry *Inbound, in
 		filing := v1a.FilingOf(d, partner, e.opts.Code)
 		t := &ticket.Ticket{}
 		err := t.Apply(ticket.Transaction{Kind: ticket.KindCreate, Sender: codes.RoleOC, At: e.now(), Filing: filing})
+		if err == nil && o.relay != nil {
+			if existing, gerr := e.opts.Store.Get(ctx, KeyOf(codes.RoleOI, t)); gerr == nil {
+				ar.ReferenceSigSAVOI, ar.DatePriseEnCompte = existing.ReferenceSigSAVOI, existing.DatePriseEnCompte
+			} else {
+				id, at, rerr := o.relay(ctx, t)
+				var rf *v2.Refusal
+				if errors.As(rerr, &rf) {
+					koLine(ar, rf.Code, strings.TrimSpace(rf.Code.Message(rf.Field)+" "+rf.Reason))
+					continue
+				}
+				if rerr != nil {
+					return rerr
+				}
+				ar.ReferenceSigSAVOI, ar.DatePriseEnCompte = id, at.In(ticket.Paris).Truncate(time.Second)
+			}
+		}
 		if err == nil {
 			err = t.ApplyV1AAcknowledge(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI,
 				At: ar.DatePriseEnCompte, ReferenceSigSAVOI: ar.ReferenceSigSAVOI})
@@ -439,6 +460,9 @@ func (o *OI) handleDepot(ctx context.Context, partner string, entry *Inbound, in
 	e.disp.Wake()
 	for _, t := range created {
 		e.emit(ctx, partner, ProtocolV1A, 0, t)
+		if o.created != nil {
+			o.created(ctx, t)
+		}
 	}
 	return nil
 }
