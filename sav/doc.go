@@ -141,6 +141,154 @@
 // dispatcher reacts at once (a database: LISTEN/NOTIFY, or nothing and the
 // dispatcher's poll).
 //
+// # The engines
+//
+// [OC] and [OI] are the two roles. Each is built with [Options] (our
+// operator code, a Store, the [Peers], an event [Handler], the 1.0a mail
+// transport and address, the HTTP client) and serves both protocols at
+// once: a 2.0 web service (OC.V2Handler, OI.V2Handler, http.Handlers to
+// mount on /sav/v2/oc and /sav/v2/oi), a 1.0a mail handler (MailHandler, run
+// by a v1a.Poller on the operator's mailbox) and an outbox dispatcher (Run).
+// The embedder calls one method per step, the same whatever the partner
+// speaks:
+//
+//	OC: File, Inform, ProposeRdv, AnswerRdv, Cancel, Send, Resync, Search, Ticket, List
+//	OI: TakeCharge, Inform, ConfirmRdv, Close, Send, Ticket, TicketByID, List
+//
+// The partner's protocol comes from its entry in Peers: 2.0 when it has an
+// endpoint URL (2.0 wins when both are given), else 1.0a. Every step goes
+// through the lifecycle (ticket.Ticket.Apply) first; a refused one changes
+// nothing and returns the *ticket.TransitionError.
+//
+// OC side. With a 2.0 OI, File, Inform and Cancel call the OI's web service
+// at once and apply its answer to our copy before returning: File returns
+// the ticket Queued (AR OK) or Rejected (AR KO, no error). A create whose
+// answer is lost leaves the ticket Submitted and returns the error; File
+// again with the same reference re-sends it and a duplicate fault (100)
+// gives back the id the first attempt created. A stale version is
+// resynchronised once (v2.SetOptions.Resync). With a 1.0a OI, File and
+// Inform commit the DEPOT or INFO file to the outbox and return; the AR
+// comes by mail. Cancel chooses CASE CANCELATION (Queued) or CASE
+// CANCELATION REQUEST (OpenActive) from the ticket's state.
+//
+// OI side. A deposit (2.0 create, or a line of a 1.0a DEPOT file) is
+// checked — the 2.0 server's validation or the v1a.Validator, then the
+// embedder's [Qualifier] (codes 8 and 9) — and answered AR OK with a new id
+// (the prefix and eight digits of the Store's sequence) or AR KO. In 1.0a
+// the answer is an AR file committed to the outbox with the mail's journal
+// outcome, and the AR OK also starts the prise en charge
+// (ticket.Ticket.ApplyV1AAcknowledge): TakeCharge on such a ticket changes
+// nothing. Each later step of the OI is committed with its notification
+// to the OC — a setTroubleTicketByValue request for a 2.0 OC, an INFO or
+// CLOTURE file for a 1.0a OC — so it is delivered by the outbox, in order
+// per ticket, however long the OC is down.
+//
+// # Inbound messages, duplicates and quarantine
+//
+// Every inbound message is journaled before it is acknowledged. 2.0
+// requests are journaled by the 2.0 handlers under the Idempotency-Key
+// header ([IdempotencyHeader]; the engines send the delivery's idempotency
+// key with every notification of the outbox), else under the digest of the
+// body; the answer is recorded, so a request received again is answered the
+// same way and applied once — this is how an OC sees each notification
+// exactly once although the outbox delivers at least once. Answers that may
+// change (temporary failures, and 8 for a ticket the OC has not recorded
+// yet because the notification overtook the answer to its create) are not
+// recorded: the sender retries and the retry is processed. A 2.0 create of
+// an OC reference the OI already holds is answered with fault 100 carrying
+// the existing key.
+//
+// 1.0a mail is journaled by its Message-ID. A mail received again is
+// recognised and nothing is sent again: its AR is already in the outbox and
+// goes once (the Maildir transport also drops copies it has handled). A
+// DEPOT line whose OC reference is already a ticket with the same filing
+// (a mail processed again after a crash) is answered OK with the existing
+// id; with another filing, KO 100. A mail whose sender address is not the
+// one configured for the operator code it claims (the file name's
+// EMETTEUR), or from no configured partner, is quarantined (Journal
+// Quarantined lists it, the Poller moves it aside) and never processed. A
+// notification about a ticket whose AR has not arrived yet is left in the
+// mailbox for the next poll.
+//
+// # Events
+//
+// What a partner does comes back to the embedder as an [Event]: a kind
+// ([EventKind]: FILED, ACKNOWLEDGED, REJECTED, TAKEN IN CHARGE, INFORMATION,
+// CANCELLED, CANCEL REQUESTED, CLOSED — one per lifecycle transaction), our
+// key of the ticket, the partner, the protocol, the applied transaction
+// with its resulting state and version, and a snapshot of the ticket. The
+// same steps give the same events whatever the protocol; the one difference
+// is the protocol's own: a 1.0a AR OK gives ACKNOWLEDGED then TAKEN IN
+// CHARGE with Event.Implicit set. A 2.0 create answered synchronously also
+// gives ACKNOWLEDGED or REJECTED, so an OC can follow all its OIs with one
+// handler. Events are handed to Options.Handler ([HandlerFunc],
+// [ChanHandler] for a channel) after the commit, in order per ticket.
+//
+// # Peers
+//
+// [Peers] reads the peers file of SAVCTL.md ([ReadPeers], [LoadPeers]):
+//
+//	{"operators": [
+//	  {"code": "BYTL", "role": "oc",
+//	   "v2": {"url": "https://sav.bytl.example/sav/v2/oc"},
+//	   "v1a": {"address": "sav-ftth@bytl.example"},
+//	   "auth": {"basic": {"user": "bytl", "password": "…"},
+//	            "outbound": {"basic": {"user": "ftel", "password": "…"}}},
+//	   "tls": {"caFile": "bytl-ca.pem", "certFile": "ours.pem", "keyFile": "ours.key"}}
+//	]}
+//
+// auth.basic and auth.certSubject are what the peer presents to our 2.0
+// server ([Peers.Authenticator]; without any, the server trusts the
+// sav:entete, as a sandbox); auth.outbound what we present to it; tls the
+// CA of its server and our client certificate ([Peer.Doer]). The v1a
+// address is where we send and the only sender we accept its mail from.
+//
+// # Gateway
+//
+// A [Gateway] lets an OC and an OI that speak different protocols work
+// together: it is an OI engine towards the OC (its code is the real OI's)
+// and an OC engine towards the OI (its code is the OC's), and relays each
+// step. The mapping rules:
+//
+//   - Create, 2.0 OC → 1.0a OI: the deposit goes as a DEPOT file and the
+//     2.0 create waits for the AR (GatewayOptions.RelayTimeout, else fault
+//     21 PAS DE REPONSE DU SERVICE, temporary: the OC's retry waits again,
+//     and a duplicate fault gives the id once the AR came). AR OK: the create
+//     is answered with the real OI's id; as the 1.0a AR OK also starts the
+//     prise en charge, the 2.0 side then gets CASE SOLVING NOTIFICATION. AR
+//     KO: the create is answered with the AR's code and reason.
+//   - A 2.0 deposit that 1.0a cannot carry is refused before anything is
+//     sent: an EXPERTISE (11 on typeSAV), a home intervention without an
+//     appointment (1 on rdv) — [CheckFiling].
+//   - Create, 1.0a OC → 2.0 OI: each DEPOT line is created with the 2.0 OI
+//     and answered in the AR file with its id or its fault (code and
+//     reason). The 2.0 OI's later CASE SOLVING NOTIFICATION is already known
+//     to the 1.0a side (its AR OK started the prise en charge): nothing is
+//     sent, unless it sets another sub-state than ACTION A DEFINIR, which
+//     goes as an INFO.
+//   - Information (SU from the OI, CO from the OC) and closures are relayed
+//     as they are: INFO and CLOTURE files ⇄ setTroubleTicketByValue.
+//   - Cancellation (CASE CANCELATION, CASE CANCELATION REQUEST) cannot be
+//     relayed to a 1.0a OI: the 2.0 set is refused with fault 11 and the
+//     ticket does not change ([CheckTransaction]).
+//
+// [CheckFiling], [CheckTransaction], [V1ARecord] and [V2SetRequest] are the
+// conversions the gateway uses, exported for tools (savctl convert).
+//
+// # Testing
+//
+// Package savtest wires an OC and an OI together over either protocol on
+// loopback (HTTP servers, temporary Maildirs) for the embedders' own tests.
+//
+// # Performance
+//
+// TestLoad (20 OCs × 500 tickets each, through the 2.0 server over
+// loopback, to one OI engine on MemStore, every ticket created, taken in
+// charge and closed with both notifications delivered back to each OC's
+// endpoint through the outbox) runs at about 1 000 tickets per second to
+// closure on two cores; the p99 of a create is about 60 ms under that
+// load, of an OI step's commit a few milliseconds.
+//
 // # Errors
 //
 // Sentinels, tested with errors.Is: [ErrNotFound], [ErrDuplicate] (a
@@ -150,9 +298,16 @@
 // they are, so [ticket.ReturnCode] reads the return code of a refused
 // transaction.
 //
+// The engines add [ErrUnknownPeer] (no peer, or no address for the
+// protocol needed) and [ErrUnsupported] (an [*UnsupportedError]: an
+// operation the partner's protocol cannot carry, with the return code a
+// gateway answers it with). Partners' refusals come back as they are:
+// *v2.FaultError from a 2.0 partner, *ticket.TransitionError from the
+// lifecycle.
+//
 // # Concurrency
 //
-// [MemStore] and [Dispatcher] (once configured) are safe for concurrent
-// use. Neither logs by itself: the Dispatcher takes an optional
+// [MemStore], [Dispatcher] (once configured), [OC], [OI] and [Gateway] are
+// safe for concurrent use. Neither logs by itself: the Dispatcher takes an optional
 // *slog.Logger.
 package sav
