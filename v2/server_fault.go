@@ -100,6 +100,10 @@ func (e *rpcError) faultCode() xml.Name {
 // the operation's exception and sav:erreur (only sav:erreur when the
 // operation is unknown).
 func (s *Server) writeFault(w http.ResponseWriter, x *exchange, e *rpcError) {
+	if e.field == "" && e.code.NeedsField() {
+		// A message naming a field names at least the document.
+		e.field = "Envelope"
+	}
 	f := soap.Fault{Code: e.faultCode(), String: e.Error()}
 	var key *TroubleTicketKey
 	if e.key != "" {
