@@ -138,10 +138,12 @@ func (s *Server) Operations() []Operation {
 }
 
 func (s *Server) serves(op Operation) bool {
-	for _, o := range s.Operations() {
-		if o == op {
-			return true
-		}
+	switch op {
+	case OpSetTroubleTicketByValue, OpGetManagedEntityTypes, OpGetQueryTypes, OpGetEventTypes,
+		OpGetSupportedOptionalOperations:
+		return true
+	case OpCreateTroubleTicketByValue, OpGetTroubleTicketByKey, OpGetTroubleTicketsByTemplate, OpQueryTroubleTickets:
+		return s.role == codes.RoleOI
 	}
 	return false
 }
@@ -270,11 +272,17 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 			return nil
 		},
 		Body: func(d *xml.Decoder, start xml.StartElement) error {
-			if op, _, ok := LookupElement(start.Name); ok {
-				x.op = op
-			}
 			m, err := ReadBody(d, start, s.p)
 			x.msg = m
+			switch {
+			case m != nil:
+				x.op = m.Operation()
+			default:
+				// The fault still names the operation when it is known.
+				if op, _, ok := LookupElement(start.Name); ok {
+					x.op = op
+				}
+			}
 			return err
 		},
 	}

@@ -365,7 +365,8 @@ func (s *state) header(h *Header) error {
 
 // text reads the character data of a simple element up to its end.
 func (s *state) text(start xml.StartElement) (string, error) {
-	var b strings.Builder
+	var first string
+	var b *strings.Builder // only for text split over several tokens
 	for {
 		tok, err := s.d.Token()
 		if err != nil {
@@ -373,12 +374,24 @@ func (s *state) text(start xml.StartElement) (string, error) {
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
-			b.Write(t)
+			switch {
+			case b != nil:
+				b.Write(t)
+			case first == "":
+				first = string(t)
+			default:
+				b = &strings.Builder{}
+				b.WriteString(first)
+				b.Write(t)
+			}
 		case xml.StartElement:
 			return "", &Error{Line: s.line(), Field: start.Name.Local, Code: codes.ReturnCodeBadFormat,
 				Err: fmt.Errorf("%w: element %s inside %s", ErrHeader, t.Name.Local, start.Name.Local)}
 		case xml.EndElement:
-			return strings.TrimSpace(b.String()), nil
+			if b != nil {
+				return strings.TrimSpace(b.String()), nil
+			}
+			return strings.TrimSpace(first), nil
 		case xml.Directive:
 			return "", &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat,
 				Err: fmt.Errorf("%w: DTDs and directives are not allowed", ErrSyntax)}
