@@ -391,3 +391,27 @@ func (s *syncBuf) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// TestClientServerProfileNamespace runs a partner whose extension namespace differs from
+// ours: both sides configured with it interoperate; a side that is not does
+// not find the sav:entete (1).
+func TestClientServerProfileNamespace(t *testing.T) {
+	p := DefaultProfile()
+	p.NamespaceSAV = "urn:partner:sav"
+	srv, err := NewOIServer(NewMemory(MemoryOptions{IDPrefix: testOI}), ServerOptions{Code: testOI,
+		Auth: TrustHeader{}, Profile: p})
+	require.NoError(t, err)
+	ts := newTestServer(t, srv)
+	c, err := NewClient(ts.Client(), ts.URL, ClientOptions{Role: codes.RoleOC, CodeOC: testOC, CodeOI: testOI, Profile: p})
+	require.NoError(t, err)
+	res, err := c.Create(context.Background(), filing("BYTL-NS"), nil)
+	require.NoError(t, err)
+	got, err := c.Get(context.Background(), res.Key, nil)
+	require.NoError(t, err)
+	require.Equal(t, codes.NatureDefautCoupure, got.NatureDefaut)
+
+	other, err := NewClient(ts.Client(), ts.URL, ClientOptions{Role: codes.RoleOC, CodeOC: testOC, CodeOI: testOI})
+	require.NoError(t, err)
+	_, err = other.Get(context.Background(), res.Key, nil)
+	requireFaultCode(t, err, codes.ReturnCodeMissing)
+}
