@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"ar":      {"write the AR of a v1a DEPOT file", runAR},
 		"convert": {"convert one ticket-bearing record", runConvert},
 		"serve":   {"run a sandbox OI or OC web service", runServe},
+		"trace":   {"replay an exchange through the lifecycle", runTrace},
 	}
 }
 
