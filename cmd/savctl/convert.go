@@ -96,17 +96,7 @@ func runConvert(ctx context.Context, e *env, args []string) int {
 	if err != nil {
 		return fail(e, "convert", err, "")
 	}
-	var src ticketSource
-	for _, s := range sources() {
-		if s.accepts(in) {
-			src = s
-			break
-		}
-	}
-	if src == nil {
-		return fail(e, "convert", fmt.Errorf("%s: not a file savctl can convert", in.name), "")
-	}
-	d, err := src.decode(ctx, in, opt)
+	d, err := decodeRecord(ctx, in, opt)
 	if err != nil {
 		var ii *invalidInput
 		if errors.As(err, &ii) {
@@ -138,6 +128,17 @@ func runConvert(ctx context.Context, e *env, args []string) int {
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// decodeRecord reads the ticket-bearing record of a file with the first
+// source that accepts it.
+func decodeRecord(ctx context.Context, in *input, opt convertOptions) (*decoded, error) {
+	for _, s := range sources() {
+		if s.accepts(in) {
+			return s.decode(ctx, in, opt)
+		}
+	}
+	return nil, fmt.Errorf("%s: not a file savctl can convert", in.name)
 }
 
 // jsonTicket is the SDK's JSON form of ticket.Ticket, as source and target.

@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"convert": {"convert one ticket-bearing record", runConvert},
 		"serve":   {"run a sandbox OI or OC web service", runServe},
 		"trace":   {"replay an exchange through the lifecycle", runTrace},
+		"send":    {"send one record to a partner's v2 web service", runSend},
 	}
 }
 
