@@ -83,19 +83,9 @@ func (e *Encoder) EncodeFault(w io.Writer, h Header, f Fault, detail WriteFunc) 
 func (e *Encoder) fault(b *bytes.Buffer, h Header, f Fault, detail WriteFunc) error {
 	env := e.envPrefix()
 	e.open(b, h)
-	b.WriteString("\n    <" + env + ":Fault>\n      <faultcode")
-	switch f.Code.Space {
-	case EnvelopeSpace:
-		b.WriteString(">" + env + ":")
-	case "":
-		b.WriteString(">")
-	default:
-		b.WriteString(` xmlns:fc="`)
-		escape(b, f.Code.Space)
-		b.WriteString(`">fc:`)
-	}
-	escape(b, f.Code.Local)
-	b.WriteString("</faultcode>\n      <faultstring>")
+	b.WriteString("\n    <" + env + ":Fault>\n      ")
+	writeFaultCode(b, env, f.Code)
+	b.WriteString("\n      <faultstring>")
 	escape(b, f.String)
 	b.WriteString("</faultstring>")
 	if f.Actor != "" {

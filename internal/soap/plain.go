@@ -1,0 +1,364 @@
+package soap
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html/charset"
+)
+
+// This file is the plain SOAP 1.1 envelope shared by the single-purpose
+// services (Plan de charge SAV, InfoTravaux): entries handed to the caller
+// as they come, the first Body entry read, faults with a caller-read
+// detail, and a compact writer. [Decoder] and [Encoder] are the stricter
+// protocol 2.0 profile built around sav:entete.
+
+// ErrNoBody is returned by [ReadEnvelope] for an envelope whose Body holds
+// no element.
+var ErrNoBody = errors.New("soap: empty SOAP Body")
+
+// EnvelopeError is a document [ReadEnvelope] cannot read as a SOAP 1.1
+// envelope: bad XML, a DTD, an unsupported encoding, a wrong root, a missing
+// Body. Offset is the input offset where it was found.
+type EnvelopeError struct {
+	Offset int64
+	Msg    string
+	Err    error
+}
+
+func (e *EnvelopeError) Error() string {
+	s := fmt.Sprintf("soap: offset %d: %s", e.Offset, e.Msg)
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *EnvelopeError) Unwrap() error { return e.Err }
+
+// errDirective is the cause of an [*EnvelopeError] for a DTD.
+var errDirective = errors.New("DTDs and directives are not allowed")
+
+// EnvelopeReader reads plain SOAP 1.1 envelopes with callbacks that receive
+// the decoder of the whole document, so namespace prefixes declared anywhere
+// above an entry stay known. Configure it before use; it is then safe for
+// concurrent use.
+type EnvelopeReader struct {
+	// Header is called for each Header entry; nil skips them.
+	Header ElementFunc
+	// Body is called for the first Body entry, unless it is a soap:Fault;
+	// nil skips it. Entries after the first are not read.
+	Body ElementFunc
+	// Detail is called for each entry of a fault's detail; nil skips them.
+	Detail ElementFunc
+}
+
+// ReadEnvelope reads one SOAP 1.1 envelope from r. It returns the fault when
+// the Body holds a soap:Fault. The document may declare any encoding the
+// WHATWG Encoding Standard names; DTDs are refused. Errors are
+// [*EnvelopeError], [ErrNoBody], or a callback's error (an [*xml.SyntaxError]
+// met by a Header or Body callback is wrapped in an [*EnvelopeError]).
+func (er *EnvelopeReader) ReadEnvelope(r io.Reader) (*Fault, error) {
+	p := &plain{d: xml.NewDecoder(r), er: er}
+	p.d.CharsetReader = charsetReader
+	return p.envelope()
+}
+
+// charsetReader decodes any encoding the WHATWG Encoding Standard names.
+func charsetReader(label string, in io.Reader) (io.Reader, error) {
+	r, err := charset.NewReaderLabel(label, in)
+	if err != nil {
+		return nil, fmt.Errorf("unsupported encoding %q", label)
+	}
+	return r, nil
+}
+
+type plain struct {
+	d     *xml.Decoder
+	er    *EnvelopeReader
+	scope [][]binding // the namespace declarations of the path to the faultcode
+}
+
+func (p *plain) fail(msg string, err error) error {
+	return &EnvelopeError{Offset: p.d.InputOffset(), Msg: msg, Err: err}
+}
+
+// token returns the next token, refusing DTDs and directives.
+func (p *plain) token() (xml.Token, error) {
+	tok, err := p.d.Token()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := tok.(xml.Directive); ok {
+		return nil, errDirective
+	}
+	return tok, nil
+}
+
+func (p *plain) push(start xml.StartElement) {
+	var frame []binding
+	for _, a := range start.Attr {
+		switch {
+		case a.Name.Space == xmlnsSpace:
+			frame = append(frame, binding{a.Name.Local, a.Value})
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			frame = append(frame, binding{"", a.Value})
+		}
+	}
+	p.scope = append(p.scope, frame)
+}
+
+func (p *plain) envelope() (*Fault, error) {
+	var root xml.StartElement
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return nil, p.fail("reading the envelope", err)
+		}
+		if s, ok := tok.(xml.StartElement); ok {
+			root = s
+			break
+		}
+	}
+	if root.Name.Space != EnvelopeSpace || root.Name.Local != "Envelope" {
+		return nil, p.fail(fmt.Sprintf("root is {%s}%s, want a SOAP 1.1 Envelope", root.Name.Space, root.Name.Local), nil)
+	}
+	p.push(root)
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return nil, p.fail("looking for the Body", err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil, p.fail("envelope without a Body", nil)
+		case xml.StartElement:
+			switch {
+			case t.Name.Space == EnvelopeSpace && t.Name.Local == "Header":
+				if err := p.entries("reading the Header", p.er.Header); err != nil {
+					return nil, err
+				}
+			case t.Name.Space == EnvelopeSpace && t.Name.Local == "Body":
+				p.push(t)
+				return p.body()
+			default:
+				if err := p.d.Skip(); err != nil {
+					return nil, p.fail("skipping "+t.Name.Local, err)
+				}
+			}
+		}
+	}
+}
+
+// entries calls fn for each child element of the current element, up to its
+// end; msg names the element for errors.
+func (p *plain) entries(msg string, fn ElementFunc) error {
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return p.fail(msg, err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			if fn == nil {
+				err = p.d.Skip()
+			} else {
+				err = fn(p.d, t)
+			}
+			if err := p.syntax(t, err); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (p *plain) body() (*Fault, error) {
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return nil, p.fail("reading the Body", err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil, ErrNoBody
+		case xml.StartElement:
+			if t.Name.Space == EnvelopeSpace && t.Name.Local == "Fault" {
+				p.push(t)
+				return p.fault()
+			}
+			if p.er.Body == nil {
+				return nil, p.syntax(t, p.d.Skip())
+			}
+			return nil, p.syntax(t, p.er.Body(p.d, t))
+		}
+	}
+}
+
+// fault reads the children of a soap:Fault. faultcode, faultstring,
+// faultactor and detail are recognised by local name in any namespace;
+// when one is repeated the last one counts.
+func (p *plain) fault() (*Fault, error) {
+	f := &Fault{}
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return nil, p.fail("reading the Fault", err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return f, nil
+		case xml.StartElement:
+			var err error
+			switch t.Name.Local {
+			case "faultcode":
+				var v string
+				if err = p.d.DecodeElement(&v, &t); err == nil {
+					p.push(t)
+					f.Code = p.qname(strings.TrimSpace(v))
+					p.scope = p.scope[:len(p.scope)-1]
+				}
+			case "faultstring":
+				var v string
+				err = p.d.DecodeElement(&v, &t)
+				f.String = strings.TrimSpace(v)
+			case "faultactor":
+				var v string
+				err = p.d.DecodeElement(&v, &t)
+				f.Actor = strings.TrimSpace(v)
+			case "detail":
+				err = p.entries("reading the Fault", p.er.Detail)
+			default:
+				err = p.d.Skip()
+			}
+			if _, ok := err.(*EnvelopeError); ok {
+				return nil, err
+			}
+			if err != nil {
+				return nil, p.fail("reading the Fault", err)
+			}
+		}
+	}
+}
+
+// qname resolves a faultcode value: the text after the last colon is the
+// local part, the prefix before it is resolved in scope (an unbound prefix
+// is kept as the Space so nothing is lost).
+func (p *plain) qname(v string) xml.Name {
+	i := strings.LastIndexByte(v, ':')
+	if i < 0 {
+		return xml.Name{Local: v}
+	}
+	prefix := v[:i]
+	if uri, ok := resolve(p.scope, prefix); ok {
+		return xml.Name{Space: uri, Local: v[i+1:]}
+	}
+	return xml.Name{Space: prefix, Local: v[i+1:]}
+}
+
+// syntax wraps an XML syntax error met while reading entry start into an
+// *EnvelopeError with the offset; other errors are the callback's own.
+func (p *plain) syntax(start xml.StartElement, err error) error {
+	if _, ok := errors.AsType[*xml.SyntaxError](err); ok {
+		return p.fail("reading "+start.Name.Local, err)
+	}
+	return err
+}
+
+// Namespace is a namespace declaration written on the Envelope element.
+type Namespace struct {
+	Prefix, URI string
+}
+
+// Marshal returns a WriteFunc writing v with encoding/xml.
+func Marshal[T any](v *T) WriteFunc {
+	return func(w io.Writer) error { return xml.NewEncoder(w).Encode(v) }
+}
+
+// WriteEnvelope writes a compact SOAP 1.1 envelope (envelope prefix
+// soapenv) declaring ns on the Envelope: a Header holding what header writes
+// (no Header when header is nil) and a Body holding what body writes. The
+// callbacks write elements that use the prefixes of ns. Nothing is written
+// to w when a callback fails.
+func WriteEnvelope(w io.Writer, ns []Namespace, header, body WriteFunc) error {
+	return build(w, func(b *bytes.Buffer) error {
+		openPlain(b, ns)
+		if header != nil {
+			b.WriteString(`<soapenv:Header>`)
+			if err := header(b); err != nil {
+				return err
+			}
+			b.WriteString(`</soapenv:Header>`)
+		}
+		b.WriteString(`<soapenv:Body>`)
+		if body != nil {
+			if err := body(b); err != nil {
+				return err
+			}
+		}
+		b.WriteString(plainClose)
+		return nil
+	})
+}
+
+// WriteFault writes a compact SOAP 1.1 envelope (see [WriteEnvelope]) whose
+// Body is f; detail, when not nil, writes the detail's entries.
+func WriteFault(w io.Writer, ns []Namespace, f *Fault, detail WriteFunc) error {
+	return build(w, func(b *bytes.Buffer) error {
+		openPlain(b, ns)
+		b.WriteString(`<soapenv:Body><soapenv:Fault>`)
+		writeFaultCode(b, "soapenv", f.Code)
+		b.WriteString(`<faultstring>`)
+		escape(b, f.String)
+		b.WriteString(`</faultstring>`)
+		if f.Actor != "" {
+			b.WriteString(`<faultactor>`)
+			escape(b, f.Actor)
+			b.WriteString(`</faultactor>`)
+		}
+		if detail != nil {
+			b.WriteString(`<detail>`)
+			if err := detail(b); err != nil {
+				return err
+			}
+			b.WriteString(`</detail>`)
+		}
+		b.WriteString(`</soapenv:Fault>` + plainClose)
+		return nil
+	})
+}
+
+// writeFaultCode writes the faultcode element of code, env being the
+// prefix bound to the envelope namespace.
+func writeFaultCode(b *bytes.Buffer, env string, code xml.Name) {
+	b.WriteString("<faultcode")
+	switch code.Space {
+	case EnvelopeSpace:
+		b.WriteString(">" + env + ":")
+	case "":
+		b.WriteString(">")
+	default:
+		b.WriteString(` xmlns:fc="`)
+		escape(b, code.Space)
+		b.WriteString(`">fc:`)
+	}
+	escape(b, code.Local)
+	b.WriteString("</faultcode>")
+}
+
+const plainClose = `</soapenv:Body></soapenv:Envelope>` + "\n"
+
+func openPlain(b *bytes.Buffer, ns []Namespace) {
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n" + `<soapenv:Envelope xmlns:soapenv="` + EnvelopeSpace + `"`)
+	for _, n := range ns {
+		b.WriteString(" xmlns:" + n.Prefix + `="`)
+		escape(b, n.URI)
+		b.WriteString(`"`)
+	}
+	b.WriteString(">")
+}
