@@ -249,8 +249,10 @@ func TestServeUsage(t *testing.T) {
 		{"serve"},
 		{"serve", "--role", "xx"},
 		{"serve", "--role", "oi", "--code", "bad"},
-		{"serve", "--role", "oi", "--autoplay", "2s"},
-		{"serve", "--role", "oi", "--maildir", "/tmp"},
+		{"serve", "--role", "oi", "--autoplay", "-2s"},
+		{"serve", "--role", "oi", "--address", "a@b.example"},
+		{"serve", "--role", "oi", "--maildir", "m", "--address", "not an address"},
+		{"serve", "--role", "oi", "--poll", "0s"},
 		{"serve", "--role", "oi", "extra"},
 	} {
 		code, _, stderr := runCmd(t, "", args...)

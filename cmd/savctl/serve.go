@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,15 +9,19 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/mail"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/v2"
 )
 
-const serveUsage = "savctl serve --role oi|oc [--addr 127.0.0.1:8080] [--code CODE] [--peers FILE]"
+const serveUsage = "savctl serve --role oi|oc [--addr 127.0.0.1:8080] [--code CODE] [--peers FILE] " +
+	"[--maildir DIR [--address ADDR] [--poll D]] [--autoplay DELAY] [--retry D] [--state FILE]"
 
 // Default operator codes of the sandbox, by role.
 var sandboxCodes = map[codes.Role]string{codes.RoleOI: "SBOI", codes.RoleOC: "SBOC"}
@@ -28,9 +30,12 @@ var sandboxCodes = map[codes.Role]string{codes.RoleOI: "SBOI", codes.RoleOC: "SB
 type serveConfig struct {
 	role   codes.Role
 	code   string
-	peers  *peersFile // nil without --peers
+	peers  *sav.Peers
 	logger *slog.Logger
 	stderr io.Writer
+	// Exactly one engine is set, the one of the role.
+	oi *sav.OI
+	oc *sav.OC
 }
 
 // endpoint is one web service the sandbox serves, on a fixed path
@@ -42,156 +47,155 @@ type endpoint struct {
 
 // endpointProviders build the sandbox's endpoints, one provider per
 // protocol or service; each returns nothing for a role it does not serve.
-// The Plan de charge SAV and InfoTravaux services add their providers here.
-var endpointProviders = []func(*serveConfig) ([]endpoint, error){v2Endpoints}
+var endpointProviders = []func(*serveConfig) ([]endpoint, error){v2Endpoints, planChargeEndpoints, infoTravauxEndpoints}
 
-// v2Endpoints serves protocol 2.0 with the in-memory backend: /sav/v2/oi
-// for an OI, /sav/v2/oc for an OC.
+// v2Endpoints serves protocol 2.0 through the engine: /sav/v2/oi for an
+// OI, /sav/v2/oc for an OC. The OC's endpoint also takes the deposits a
+// tester files through the sandbox (see ocFilingHandler).
 func v2Endpoints(cfg *serveConfig) ([]endpoint, error) {
-	auth, err := cfg.authenticator()
-	if err != nil {
-		return nil, err
-	}
-	mem := v2.NewMemory(v2.MemoryOptions{IDPrefix: cfg.code})
-	opts := v2.ServerOptions{Code: cfg.code, Auth: auth, Logger: cfg.logger}
 	if cfg.role == codes.RoleOI {
-		s, err := v2.NewOIServer(mem, opts)
-		if err != nil {
-			return nil, err
-		}
-		return []endpoint{{"/sav/v2/oi", s}}, nil
+		return []endpoint{{"/sav/v2/oi", cfg.oi.V2Handler()}}, nil
 	}
-	s, err := v2.NewOCServer(mem, opts)
-	if err != nil {
-		return nil, err
-	}
-	return []endpoint{{"/sav/v2/oc", s}}, nil
+	return []endpoint{{"/sav/v2/oc", ocFilingHandler(cfg.oc, cfg.oc.V2Handler(), cfg.logger)}}, nil
 }
 
-// authenticator maps the peers' credentials to their operator codes, or,
-// without --peers, trusts the operator code the sav:entete header claims.
-func (cfg *serveConfig) authenticator() (v2.Authenticator, error) {
-	if cfg.peers == nil {
-		field := "codeOC"
-		if cfg.role == codes.RoleOC {
-			field = "codeOI"
-		}
-		fmt.Fprintf(cfg.stderr, "savctl serve: no --peers: authentication is off, the sandbox trusts the %s of the sav:entete header\n", field)
-		return v2.TrustHeader{}, nil
-	}
-	basic, cert := v2.NewBasicAuth(), v2.NewCertAuth()
-	for _, op := range cfg.peers.Operators {
-		if op.Auth == nil {
-			continue
-		}
-		if b := op.Auth.Basic; b != nil {
-			if err := basic.Add(b.User, b.Password, op.Code); err != nil {
-				return nil, err
-			}
-		}
-		if op.Auth.CertSubject != "" {
-			if err := cert.Add(op.Auth.CertSubject, op.Code); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return v2.Authenticators{basic, cert}, nil
+// serveFlags are the options of serve.
+type serveFlags struct {
+	role              codes.Role
+	addr, code, peers string
+	maildir, address  string
+	poll              time.Duration
+	autoplay          time.Duration
+	retry             time.Duration
+	state             string
 }
 
-// peersFile is the --peers file (SAVCTL.md): the partners, how to reach
-// them and the credentials they present.
-type peersFile struct {
-	Operators []peer `json:"operators"`
-}
-
-type peer struct {
-	Code string     `json:"code"`
-	Role codes.Role `json:"role"`
-	V2   *struct {
-		URL string `json:"url"`
-	} `json:"v2,omitempty"`
-	V1A *struct {
-		Address string `json:"address"`
-	} `json:"v1a,omitempty"`
-	Auth *peerAuth `json:"auth,omitempty"`
-}
-
-type peerAuth struct {
-	Basic       *basicCredentials `json:"basic,omitempty"`
-	CertSubject string            `json:"certSubject,omitempty"`
-	// Outbound are the credentials presented to this peer.
-	Outbound *struct {
-		Basic       *basicCredentials `json:"basic,omitempty"`
-		CertSubject string            `json:"certSubject,omitempty"`
-	} `json:"outbound,omitempty"`
-}
-
-type basicCredentials struct {
-	User     string `json:"user"`
-	Password string `json:"password"`
-}
-
-// loadPeers reads and checks a peers file.
-func loadPeers(e *env, name string) (*peersFile, error) {
-	in, err := readInput(e, name)
-	if err != nil {
-		return nil, err
-	}
-	var pf peersFile
-	dec := json.NewDecoder(bytes.NewReader(in.data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&pf); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	seen := map[string]bool{}
-	for i, op := range pf.Operators {
-		if err := codes.ValidOperatorCode(op.Code); err != nil {
-			return nil, fmt.Errorf("%s: operator %d: code %q: want four upper-case letters or digits", name, i+1, op.Code)
-		}
-		if !op.Role.Valid() {
-			return nil, fmt.Errorf("%s: operator %s: role %q: want oi or oc", name, op.Code, op.Role)
-		}
-		if a := op.Auth; a != nil && a.Basic != nil {
-			if a.Basic.User == "" || seen[a.Basic.User] {
-				return nil, fmt.Errorf("%s: operator %s: basic user %q empty or used twice", name, op.Code, a.Basic.User)
-			}
-			seen[a.Basic.User] = true
-		}
-	}
-	return &pf, nil
-}
-
-func runServe(ctx context.Context, e *env, args []string) int {
+func parseServeFlags(args []string) (*serveFlags, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	roleText := fs.String("role", "", "oi or oc")
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
-	code := fs.String("code", "", "the sandbox's operator code (default SBOI or SBOC)")
-	peersName := fs.String("peers", "", "JSON file of the partners and their credentials")
+	f := &serveFlags{}
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on (port 0: any free port)")
+	fs.StringVar(&f.code, "code", "", "the sandbox's operator code (default SBOI or SBOC)")
+	fs.StringVar(&f.peers, "peers", "", "JSON file of the partners and their credentials")
+	fs.StringVar(&f.maildir, "maildir", "", "directory of the Maildirs of protocol 1.0a, one per address")
+	fs.StringVar(&f.address, "address", "", "the sandbox's 1.0a address (default sav-ftth@CODE.sandbox, lower case)")
+	fs.DurationVar(&f.poll, "poll", time.Second, "how often the 1.0a Maildir is polled")
+	fs.DurationVar(&f.autoplay, "autoplay", 0, "play the role, each step after this delay (0: off)")
+	fs.DurationVar(&f.retry, "retry", sav.DefaultBackoff.Initial,
+		"first wait before a notification is sent again to a partner that is down (doubling, up to 30 times it)")
+	fs.StringVar(&f.state, "state", "", "JSON file keeping the sandbox's tickets across restarts")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
-		return fail(e, "serve", err, serveUsage)
+		return nil, err
 	}
 	if len(rest) > 0 {
-		return fail(e, "serve", usagef("unexpected argument %q", rest[0]), serveUsage)
+		return nil, usagef("unexpected argument %q", rest[0])
 	}
 	role, err := codes.ParseRole(*roleText)
 	if err != nil || !role.Valid() {
-		return fail(e, "serve", usagef("--role %q: want oi or oc", *roleText), serveUsage)
+		return nil, usagef("--role %q: want oi or oc", *roleText)
 	}
-	if *code == "" {
-		*code = sandboxCodes[role]
+	f.role = role
+	if f.code == "" {
+		f.code = sandboxCodes[role]
 	}
-	if codes.ValidOperatorCode(*code) != nil {
-		return fail(e, "serve", usagef("--code %q: want four upper-case letters or digits", *code), serveUsage)
+	if codes.ValidOperatorCode(f.code) != nil {
+		return nil, usagef("--code %q: want four upper-case letters or digits", f.code)
 	}
-	cfg := &serveConfig{role: role, code: *code, stderr: e.stderr,
-		logger: slog.New(slog.NewTextHandler(e.stderr, nil))}
-	if *peersName != "" {
-		if cfg.peers, err = loadPeers(e, *peersName); err != nil {
+	switch {
+	case f.autoplay < 0:
+		return nil, usagef("--autoplay %v: want a positive delay", f.autoplay)
+	case f.poll <= 0:
+		return nil, usagef("--poll %v: want a positive interval", f.poll)
+	case f.retry <= 0:
+		return nil, usagef("--retry %v: want a positive duration", f.retry)
+	case f.address != "" && f.maildir == "":
+		return nil, usagef("--address needs --maildir")
+	}
+	if f.address == "" {
+		f.address = "sav-ftth@" + strings.ToLower(f.code) + ".sandbox"
+	}
+	if _, err := mail.ParseAddress(f.address); err != nil {
+		return nil, usagef("--address %q: %v", f.address, err)
+	}
+	return f, nil
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	f, err := parseServeFlags(args)
+	if err != nil {
+		return fail(e, "serve", err, serveUsage)
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	cfg := &serveConfig{role: f.role, code: f.code, stderr: e.stderr, logger: logger, peers: &sav.Peers{}}
+	if f.peers != "" {
+		if cfg.peers, err = sav.LoadPeers(f.peers); err != nil {
 			return fail(e, "serve", err, "")
 		}
 	}
+	auth, trusted, err := cfg.peers.Authenticator()
+	if err != nil {
+		return fail(e, "serve", err, "")
+	}
+	if trusted {
+		field := "codeOC"
+		if f.role == codes.RoleOC {
+			field = "codeOI"
+		}
+		why := "no --peers"
+		if f.peers != "" {
+			why = "no peer presents credentials"
+		}
+		fmt.Fprintf(e.stderr, "savctl serve: %s: authentication is off, the sandbox trusts the %s of the sav:entete header\n",
+			why, field)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	handlers := sav.Handler(eventLogger{logger})
+	var play *autoplayer
+	if f.autoplay > 0 {
+		play = &autoplayer{ctx: ctx, wg: &wg, delay: f.autoplay, logger: logger}
+		handlers = handlerList{handlers, play}
+	}
+	store := sav.NewMemStore()
+	if f.state != "" {
+		n, err := loadState(ctx, f.state, f.role, f.code, store)
+		if err != nil {
+			return fail(e, "serve", err, "")
+		}
+		fmt.Fprintf(e.stderr, "savctl serve: %d %s loaded from %s\n", n, plural(n, "ticket", "tickets"), f.state)
+	}
+	opts := sav.Options{Code: f.code, Store: store, Peers: cfg.peers, Handler: handlers, Auth: auth,
+		Logger: logger, Backoff: sav.Backoff{Initial: f.retry, Max: 30 * f.retry, Multiplier: 2, Jitter: 0.2}}
+	var box *maildirBox
+	if f.maildir != "" {
+		if box, err = openMaildirs(f.maildir, f.address); err != nil {
+			return fail(e, "serve", err, "")
+		}
+		opts.MailFrom, opts.Mail = mail.Address{Address: f.address}, box
+	}
+	var run func(context.Context) error
+	if f.role == codes.RoleOI {
+		if cfg.oi, err = sav.NewOI(opts); err != nil {
+			return fail(e, "serve", err, "")
+		}
+		run = cfg.oi.Run
+	} else {
+		if cfg.oc, err = sav.NewOC(opts); err != nil {
+			return fail(e, "serve", err, "")
+		}
+		run = cfg.oc.Run
+	}
+	if play != nil {
+		play.oi, play.oc = cfg.oi, cfg.oc
+	}
+
 	mux := http.NewServeMux()
 	var eps []endpoint
 	for _, provide := range endpointProviders {
@@ -204,7 +208,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	for _, ep := range eps {
 		mux.Handle(ep.path, ep.handler)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return fail(e, "serve", err, "")
 	}
@@ -213,8 +217,34 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	for _, ep := range eps {
 		fmt.Fprintf(e.stdout, "listening %s %s%s\n", ep.path, base, ep.path)
 	}
+	if box != nil {
+		fmt.Fprintf(e.stderr, "savctl serve: 1.0a mail for %s is read from %s; outbound mail goes to %s/ADDRESS\n",
+			f.address, box.inbox.Dir(), box.root)
+	}
 	if f, ok := e.stdout.(*os.File); ok {
 		_ = f.Sync()
+	}
+
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("outbox dispatcher stopped", "err", err)
+		}
+	}()
+	if box != nil {
+		var h = cfg.oc.MailHandler
+		if cfg.oi != nil {
+			h = cfg.oi.MailHandler
+		}
+		poller := box.poller(f.code, mail.Address{Address: f.address}, cfg.peers, h(), logger)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := poller.Run(ctx, f.poll); err != nil && ctx.Err() == nil {
+				logger.Error("maildir poller stopped", "err", err)
+			}
+		}()
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -223,14 +253,42 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err, "")
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
+	shutdown, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
 	if err := srv.Shutdown(shutdown); err != nil {
 		return fail(e, "serve", err, "")
 	}
 	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fail(e, "serve", err, "")
 	}
-	fmt.Fprintf(e.stderr, "savctl serve: %s stopped\n", strings.ToUpper(string(role)))
+	cancel()
+	wg.Wait()
+	if f.state != "" {
+		n, err := saveState(context.Background(), f.state, f.role, f.code, store)
+		if err != nil {
+			return fail(e, "serve", err, "")
+		}
+		fmt.Fprintf(e.stderr, "savctl serve: %d %s saved to %s\n", n, plural(n, "ticket", "tickets"), f.state)
+	}
+	fmt.Fprintf(e.stderr, "savctl serve: %s stopped\n", strings.ToUpper(string(f.role)))
 	return exitOK
+}
+
+// eventLogger logs each step a partner made, one record per event.
+type eventLogger struct{ logger *slog.Logger }
+
+func (l eventLogger) HandleEvent(_ context.Context, ev sav.Event) {
+	l.logger.Info("ticket event", "kind", ev.Kind.String(), "role", string(ev.Role),
+		"ref", ev.Key.ReferenceSigSAVRaccoOC, "codeOC", ev.Key.CodeOC, "id", ev.Ticket.ReferenceSigSAVOI,
+		"partner", ev.Partner, "protocol", string(ev.Protocol), "state", ev.Transaction.State.String(),
+		"version", ev.Transaction.Version, "implicit", ev.Implicit())
+}
+
+// handlerList hands each event to every handler in order.
+type handlerList []sav.Handler
+
+func (hs handlerList) HandleEvent(ctx context.Context, ev sav.Event) {
+	for _, h := range hs {
+		h.HandleEvent(ctx, ev)
+	}
 }
