@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/mail"
 	"os"
-	"slices"
 	"strings"
 
 	"github.com/opensav/savsdk/codes"
@@ -301,19 +300,4 @@ func (d *peerDoer) Do(r *http.Request) (*http.Response, error) {
 		r.Header.Set(IdempotencyHeader, k)
 	}
 	return d.client.Do(r)
-}
-
-// codesOf lists the operator codes of the peers, sorted.
-func (p *Peers) codesOf(role codes.Role) []string {
-	var out []string
-	if p == nil {
-		return nil
-	}
-	for _, o := range p.Operators {
-		if role == "" || o.Role == "" || o.Role == role {
-			out = append(out, o.Code)
-		}
-	}
-	slices.Sort(out)
-	return out
 }
