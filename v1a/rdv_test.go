@@ -221,6 +221,19 @@ func TestRdvMessageOfRefusals(t *testing.T) {
 	}
 }
 
+// TestRdvMessageOfSpellings reads the seed's spellings and a lower-case
+// Emetteur as the canonical values.
+func TestRdvMessageOfSpellings(t *testing.T) {
+	in := &v1a.Info{ReferenceSigSAVOI: "OI-42", ReferenceSigSAVRaccoOC: "OC-SAV-1", Emetteur: "oc",
+		DateMessage: rdvAt, TypeMessage: "Proposition de rdv", PropalRdv: []ticket.Slot{rdvMorning}}
+	m, err := v1a.RdvMessageOf(in)
+	require.NoError(t, err)
+	require.Equal(t, codes.TypeMessagePropositionRdv, m.Type)
+	require.Equal(t, codes.RoleOC, m.Sender)
+	m.Slots[0] = rdvAfter
+	require.Equal(t, rdvMorning, in.PropalRdv[0], "the message shares nothing with the line")
+}
+
 func checkRdvError(t *testing.T, err error, flow v1a.Flow, field v1a.Field, code codes.ReturnCode, rule rdv.Rule) {
 	t.Helper()
 	require.Error(t, err)

@@ -413,6 +413,14 @@ func run(t *testing.T, p protocol, s script) []snapshot {
 		}
 		snaps = append(snaps, snap(st.name, 0, 0, to))
 	}
+	// Each side's ticket history rebuilds its negotiation.
+	for _, sd := range []*side{oc, oi} {
+		n, err := rdv.FromTicket(sd.t)
+		require.NoError(t, err)
+		if diff := cmp.Diff(sd.n, n); diff != "" {
+			t.Errorf("%s: rdv.FromTicket (-negotiation +rebuilt):\n%s", p.name(), diff)
+		}
+	}
 	return snaps
 }
 
