@@ -6,13 +6,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/rdvwire"
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 // Doer sends an HTTP request; *http.Client implements it.
@@ -133,33 +133,18 @@ func call[B, R any](ctx context.Context, c *Client, op Operation, body *B, want 
 	if err := rdvwire.Encode(&buf, c.header(), body); err != nil {
 		return fmt.Errorf("plancharge: %v: encoding the request: %w", op, err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, &buf)
-	if err != nil {
-		return fmt.Errorf("plancharge: %v: %w", op, err)
-	}
-	req.Header.Set("Content-Type", rdvwire.ContentType)
-	req.Header.Set("SOAPAction", `""`)
-	var doer Doer = http.DefaultClient
-	if c.HTTP != nil {
-		doer = c.HTTP
-	}
-	resp, err := doer.Do(req)
-	if err != nil {
-		return fmt.Errorf("plancharge: %v: %w", op, err)
-	}
-	defer resp.Body.Close()
 	max := c.MaxResponseBytes
 	if max <= 0 {
 		max = DefaultMaxResponseBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	status, data, err := soap.Post(ctx, c.HTTP, c.URL, "", buf.Bytes(), max)
+	if tl, ok := errors.AsType[*soap.TooLargeError](err); ok {
+		return &ResponseError{Op: op, StatusCode: status, Err: tl}
+	}
 	if err != nil {
-		return fmt.Errorf("plancharge: %v: reading the response: %w", op, err)
+		return fmt.Errorf("plancharge: %v: %w", op, err)
 	}
-	if int64(len(data)) > max {
-		return &ResponseError{Op: op, StatusCode: resp.StatusCode, Err: fmt.Errorf("response larger than %d bytes", max)}
-	}
-	return decodeResponse(op, resp.StatusCode, data, want, out)
+	return decodeResponse(op, status, data, want, out)
 }
 
 // decodeResponse reads a response envelope: the answer element want into
@@ -177,23 +162,10 @@ func decodeResponse[R any](op Operation, status int, data []byte, want string, o
 	if f, ok := errors.AsType[*rdvwire.Fault](err); ok {
 		return faultOf(f)
 	}
-	if err != nil {
-		return &ResponseError{Op: op, StatusCode: statusIfBad(status), Err: err}
-	}
-	if status/100 != 2 {
-		return &ResponseError{Op: op, StatusCode: status, Err: errors.New("HTTP error without a SOAP fault")}
-	}
-	if !found {
-		return &ResponseError{Op: op, Err: rdvwire.ErrNoBody}
+	if code, err := soap.AnswerError(status, found, err); err != nil {
+		return &ResponseError{Op: op, StatusCode: code, Err: err}
 	}
 	return nil
-}
-
-func statusIfBad(s int) int {
-	if s/100 == 2 {
-		return 0
-	}
-	return s
 }
 
 // faultOf converts a SOAP fault: the rdvErreur detail's code and message,

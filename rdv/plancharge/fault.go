@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/internal/soap"
 	"github.com/opensav/savsdk/rdv"
 	"github.com/opensav/savsdk/ticket"
 )
@@ -38,12 +39,7 @@ var (
 // Faultf returns a fault with code c about field, its message being the
 // code's message followed by the formatted detail when one is given.
 func Faultf(c codes.ReturnCode, field, format string, args ...any) *Fault {
-	f := &Fault{Code: c, Field: field}
-	f.Message = c.Message(field)
-	if format != "" {
-		f.Message += " - " + fmt.Sprintf(format, args...)
-	}
-	return f
+	return &Fault{Code: c, Field: field, Message: soap.FaultMessage(c, field, format, args...)}
 }
 
 // Text returns messageErreur: Message, or the code's message naming Field.
@@ -71,15 +67,7 @@ func (f *Fault) Temporary() bool { return f.Code.Temporary() }
 
 // ClientFault reports whether the caller's request is at fault (SOAP
 // faultcode Client) rather than the server (Server).
-func (f *Fault) ClientFault() bool {
-	switch f.Code {
-	case codes.ReturnCodeSaturation, codes.ReturnCodeInternal, codes.ReturnCodeMaintenance,
-		codes.ReturnCodeDataFormat, codes.ReturnCodeServiceDisabled, codes.ReturnCodeUnreachable,
-		codes.ReturnCodeNoResponse, codes.ReturnCodeSLA:
-		return false
-	}
-	return true
-}
+func (f *Fault) ClientFault() bool { return soap.FaultClass(f.Code) == "Client" }
 
 // asFault turns an error of a Planning into the fault the server answers:
 // a *Fault as is; an error of packages rdv, ticket or codes with its return

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/rdvwire"
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 // DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes is zero.
@@ -51,49 +51,23 @@ var _ http.Handler = (*Server)(nil)
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		if _, ok := r.URL.Query()["wsdl"]; ok {
-			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-			if r.Method == http.MethodGet {
-				addr := s.WSDLAddress
-				if addr == "" {
-					addr = endpoint(r)
-				}
-				_, _ = io.WriteString(w, wsdlFor(addr))
-			}
-			return
-		}
-		http.Error(w, "POST SOAP 1.1 requests here; GET ?wsdl for the service description", http.StatusNotFound)
-		return
-	case http.MethodPost:
-	default:
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
 	max := s.MaxBodyBytes
 	if max <= 0 {
 		max = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.fault(w, http.StatusRequestEntityTooLarge,
-				Faultf(codes.ReturnCodeBadFormat, "Envelope", "request larger than %d bytes", max))
-			return
-		}
-		s.fault(w, http.StatusBadRequest, Faultf(codes.ReturnCodeBadFormat, "Envelope", "unreadable body"))
-		return
-	}
-	var buf bytes.Buffer
-	if f := s.serve(r.Context(), body, &buf); f != nil {
-		s.fault(w, http.StatusInternalServerError, f)
-		return
-	}
-	w.Header().Set("Content-Type", rdvwire.ContentType)
-	_, _ = w.Write(buf.Bytes())
+	svc := soap.Service[Fault]{WSDL: s.wsdl, MaxBodyBytes: max, Call: s.serve, Refused: refused, Fault: writeFault}
+	svc.ServeHTTP(w, r)
 }
+
+func (s *Server) wsdl(r *http.Request) string {
+	if s.WSDLAddress != "" {
+		return wsdlFor(s.WSDLAddress)
+	}
+	return wsdlFor(soap.Endpoint(r))
+}
+
+// refused is the fault answering a request body that cannot be read.
+func refused(msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, "Envelope", "%s", msg) }
 
 // serve handles one request envelope and writes the response envelope to
 // out, or returns the fault to answer.
@@ -208,28 +182,8 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-func (s *Server) fault(w http.ResponseWriter, status int, f *Fault) {
-	code := "Server"
-	if f.ClientFault() {
-		code = "Client"
-	}
-	var buf bytes.Buffer
-	_ = rdvwire.EncodeFault(&buf, &rdvwire.Fault{Code: code, String: f.Text(),
+// writeFault writes the rdvErreur envelope of f.
+func writeFault(out *bytes.Buffer, f *Fault) {
+	_ = rdvwire.EncodeFault(out, &rdvwire.Fault{Code: soap.FaultClass(f.Code), String: f.Text(),
 		Info: &rdvwire.InfoErreur{CodeErreur: int(f.Code), MessageErreur: f.Text()}})
-	w.Header().Set("Content-Type", rdvwire.ContentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// endpoint returns the URL the request reached, for the WSDL's address.
-func endpoint(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	host := r.Host
-	if host == "" {
-		host = "localhost"
-	}
-	return scheme + "://" + host + r.URL.Path
 }

@@ -6,13 +6,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/infowire"
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 // Doer sends an HTTP request; *http.Client implements it.
@@ -71,34 +71,18 @@ func (c *Client) GetInfoTravauxFTTH(ctx context.Context, h Header, f Filter) ([]
 	if err := infowire.Encode(&buf, wireHeader(h), wireRequest(&f)); err != nil {
 		return nil, fmt.Errorf("infotravaux: encoding the request: %w", err)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, &buf)
-	if err != nil {
-		return nil, fmt.Errorf("infotravaux: %w", err)
-	}
-	req.Header.Set("Content-Type", infowire.ContentType)
-	req.Header.Set("SOAPAction", strconv.Quote(infowire.SOAPAction))
-	var doer Doer = http.DefaultClient
-	if c.HTTP != nil {
-		doer = c.HTTP
-	}
-	resp, err := doer.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("infotravaux: getInfoTravauxFTTH: %w", err)
-	}
-	defer resp.Body.Close()
 	max := c.MaxResponseBytes
 	if max <= 0 {
 		max = DefaultMaxResponseBytes
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	status, data, err := soap.Post(ctx, c.HTTP, c.URL, infowire.SOAPAction, buf.Bytes(), max)
+	if tl, ok := errors.AsType[*soap.TooLargeError](err); ok {
+		return nil, &ResponseError{StatusCode: soap.StatusIfBad(status), Err: tl}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("infotravaux: getInfoTravauxFTTH: reading the response: %w", err)
+		return nil, fmt.Errorf("infotravaux: getInfoTravauxFTTH: %w", err)
 	}
-	if int64(len(data)) > max {
-		return nil, &ResponseError{StatusCode: statusIfBad(resp.StatusCode),
-			Err: fmt.Errorf("response larger than %d bytes", max)}
-	}
-	ts, err := decodeResponse(resp.StatusCode, data)
+	ts, err := decodeResponse(status, data)
 	if errors.Is(err, ErrNoResult) {
 		return nil, nil
 	}
@@ -125,14 +109,8 @@ func decodeResponse(status int, data []byte) ([]Travaux, error) {
 	if f, ok := errors.AsType[*infowire.Fault](err); ok {
 		return nil, faultOf(f)
 	}
-	if err != nil {
-		return nil, &ResponseError{StatusCode: statusIfBad(status), Err: err}
-	}
-	if status/100 != 2 {
-		return nil, &ResponseError{StatusCode: status, Err: errors.New("HTTP error without a SOAP fault")}
-	}
-	if !found {
-		return nil, &ResponseError{Err: infowire.ErrNoBody}
+	if code, err := soap.AnswerError(status, found, err); err != nil {
+		return nil, &ResponseError{StatusCode: code, Err: err}
 	}
 	if x.ListeTravaux == nil {
 		return nil, nil
@@ -142,13 +120,6 @@ func decodeResponse(status int, data []byte) ([]Travaux, error) {
 		out[i] = x.ListeTravaux.Travaux[i].travaux()
 	}
 	return out, nil
-}
-
-func statusIfBad(s int) int {
-	if s/100 == 2 {
-		return 0
-	}
-	return s
 }
 
 // faultOf converts a SOAP fault: the infoFtthError detail's code and

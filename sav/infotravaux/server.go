@@ -6,12 +6,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/infowire"
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 // DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes is zero.
@@ -81,45 +82,18 @@ func CheckSIRENs(h Header) error {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		if _, ok := r.URL.Query()["wsdl"]; ok {
-			w.Header().Set("Content-Type", "text/xml; charset=utf-8")
-			if r.Method == http.MethodGet {
-				_, _ = io.WriteString(w, WSDL(endpoint(r)))
-			}
-			return
-		}
-		http.Error(w, "POST SOAP 1.1 requests here; GET ?wsdl for the service description", http.StatusNotFound)
-		return
-	case http.MethodPost:
-	default:
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
 	max := s.MaxBodyBytes
 	if max <= 0 {
 		max = DefaultMaxBodyBytes
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.fault(w, http.StatusRequestEntityTooLarge,
-				Faultf(codes.ReturnCodeBadFormat, "Envelope", "request larger than %d bytes", max))
-			return
-		}
-		s.fault(w, http.StatusBadRequest, Faultf(codes.ReturnCodeBadFormat, "Envelope", "unreadable body"))
-		return
-	}
-	var buf bytes.Buffer
-	if f := s.serve(r.Context(), body, &buf); f != nil {
-		s.fault(w, http.StatusInternalServerError, f)
-		return
-	}
-	w.Header().Set("Content-Type", infowire.ContentType)
-	_, _ = w.Write(buf.Bytes())
+	svc := soap.Service[Fault]{WSDL: wsdl, MaxBodyBytes: max, Call: s.serve, Refused: refused, Fault: writeFault}
+	svc.ServeHTTP(w, r)
 }
+
+func wsdl(r *http.Request) string { return WSDL(soap.Endpoint(r)) }
+
+// refused is the fault answering a request body that cannot be read.
+func refused(msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, "Envelope", "%s", msg) }
 
 // request is a decoded getInfoTravauxFTTH call.
 type request struct {
@@ -252,28 +226,8 @@ func (s *Server) checkHeader(ctx context.Context, h Header) error {
 	return CheckSIRENs(h)
 }
 
-func (s *Server) fault(w http.ResponseWriter, status int, f *Fault) {
-	code := "Server"
-	if f.ClientFault() {
-		code = "Client"
-	}
-	var buf bytes.Buffer
-	_ = infowire.EncodeFault(&buf, &infowire.Fault{Code: code, String: f.Text(),
-		Info: &infowire.InfoFtthError{CodeRetour: fmt.Sprint(int(f.Code)), MessageRetour: f.Text()}})
-	w.Header().Set("Content-Type", infowire.ContentType)
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-}
-
-// endpoint returns the URL the request reached, for the WSDL's address.
-func endpoint(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	host := r.Host
-	if host == "" {
-		host = "localhost"
-	}
-	return scheme + "://" + host + r.URL.Path
+// writeFault writes the infoFtthError envelope of f.
+func writeFault(out *bytes.Buffer, f *Fault) {
+	_ = infowire.EncodeFault(out, &infowire.Fault{Code: soap.FaultClass(f.Code), String: f.Text(),
+		Info: &infowire.InfoFtthError{CodeRetour: strconv.Itoa(int(f.Code)), MessageRetour: f.Text()}})
 }
