@@ -7,7 +7,6 @@
 package infowire
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 
@@ -47,25 +46,11 @@ type SyntaxError = soap.EnvelopeError
 // the first are not read. The document may declare any encoding the WHATWG
 // Encoding Standard names.
 func Decode(r io.Reader, header, body Entry) error {
-	var info *InfoFtthError
-	er := soap.EnvelopeReader{Header: header, Body: body,
-		Detail: func(d *xml.Decoder, start xml.StartElement) error {
-			if start.Name.Local != "infoFtthError" {
-				return d.Skip()
-			}
-			if info == nil {
-				info = new(InfoFtthError)
-			}
-			return d.DecodeElement(info, &start)
-		}}
-	f, err := er.ReadEnvelope(r)
-	if err != nil {
+	f, info, err := contract.Read(r, header, body)
+	if err != nil || f == nil {
 		return err
 	}
-	if f != nil {
-		return &Fault{Code: f.Code.Local, String: f.String, Actor: f.Actor, Info: info}
-	}
-	return nil
+	return &Fault{Code: f.Code.Local, String: f.String, Actor: f.Actor, Info: info}
 }
 
 // InfoFtthError is the detail of the contract's fault, element
@@ -91,28 +76,16 @@ func (f *Fault) Error() string {
 	return fmt.Sprintf("infowire: SOAP fault %s: %s", f.Code, f.String)
 }
 
-var namespaces = []soap.Namespace{{Prefix: Prefix, URI: NS}}
+var contract = soap.Contract[InfoFtthError]{NS: NS, Prefix: Prefix, DetailName: "infoFtthError"}
 
 // Encode writes an envelope with h as its only header entry (no Header when
 // h is nil) and b as its body entry, both marshalled with encoding/xml. The
 // entries name their elements with the [Prefix]; the envelope declares it.
 func Encode[H, B any](w io.Writer, h *H, b *B) error {
-	var header soap.WriteFunc
-	if h != nil {
-		header = soap.Marshal(h)
-	}
-	return soap.WriteEnvelope(w, namespaces, header, soap.Marshal(b))
+	return contract.Write(w, soap.Marshal(h), soap.Marshal(b))
 }
 
 // EncodeFault writes an envelope holding f; f.Code is Client or Server.
 func EncodeFault(w io.Writer, f *Fault) error {
-	var detail soap.WriteFunc
-	if f.Info != nil {
-		detail = soap.Marshal(&struct {
-			XMLName xml.Name
-			InfoFtthError
-		}{XMLName: xml.Name{Local: Prefix + ":infoFtthError"}, InfoFtthError: *f.Info})
-	}
-	return soap.WriteFault(w, namespaces,
-		&soap.Fault{Code: xml.Name{Space: soap.EnvelopeSpace, Local: f.Code}, String: f.String, Actor: f.Actor}, detail)
+	return contract.WriteFault(w, f.Code, f.String, f.Actor, f.Info)
 }

@@ -275,9 +275,62 @@ type Namespace struct {
 	Prefix, URI string
 }
 
-// Marshal returns a WriteFunc writing v with encoding/xml.
+// Marshal returns a WriteFunc writing v with encoding/xml, or nil when v is
+// nil.
 func Marshal[T any](v *T) WriteFunc {
+	if v == nil {
+		return nil
+	}
 	return func(w io.Writer) error { return xml.NewEncoder(w).Encode(v) }
+}
+
+// Contract is the plain envelope of one single-purpose service: entries
+// written with Prefix bound to NS, and faults whose detail is one element
+// DetailName (in any namespace when read) of type D. A Contract is a plain
+// value, safe for concurrent use.
+type Contract[D any] struct {
+	NS, Prefix, DetailName string
+}
+
+// Read reads an envelope with [EnvelopeReader.ReadEnvelope]: header is
+// called for each Header entry, body for the first Body entry (nil skips
+// them). For a fault it returns the fault and its detail element, nil when
+// the detail has none (when repeated, the elements are decoded in turn into
+// the same value).
+func (c *Contract[D]) Read(r io.Reader, header, body ElementFunc) (*Fault, *D, error) {
+	var info *D
+	er := EnvelopeReader{Header: header, Body: body,
+		Detail: func(d *xml.Decoder, start xml.StartElement) error {
+			if start.Name.Local != c.DetailName {
+				return d.Skip()
+			}
+			if info == nil {
+				info = new(D)
+			}
+			return d.DecodeElement(info, &start)
+		}}
+	f, err := er.ReadEnvelope(r)
+	return f, info, err
+}
+
+// Write writes an envelope declaring the contract's namespace (see
+// [WriteEnvelope]).
+func (c *Contract[D]) Write(w io.Writer, header, body WriteFunc) error {
+	return WriteEnvelope(w, []Namespace{{Prefix: c.Prefix, URI: c.NS}}, header, body)
+}
+
+// WriteFault writes an envelope holding a fault with code
+// {EnvelopeSpace, code} and, when info is not nil, info as its detail
+// element, named Prefix:DetailName.
+func (c *Contract[D]) WriteFault(w io.Writer, code, text, actor string, info *D) error {
+	var detail WriteFunc
+	if info != nil {
+		detail = func(w io.Writer) error {
+			return xml.NewEncoder(w).EncodeElement(info, xml.StartElement{Name: xml.Name{Local: c.Prefix + ":" + c.DetailName}})
+		}
+	}
+	return WriteFault(w, []Namespace{{Prefix: c.Prefix, URI: c.NS}},
+		&Fault{Code: xml.Name{Space: EnvelopeSpace, Local: code}, String: text, Actor: actor}, detail)
 }
 
 // WriteEnvelope writes a compact SOAP 1.1 envelope (envelope prefix

@@ -220,3 +220,36 @@ func BenchmarkWriteFault(b *testing.B) {
 		}
 	}
 }
+
+type plainDetail struct {
+	Code int    `xml:"code"`
+	Text string `xml:"text"`
+}
+
+func TestContract(t *testing.T) {
+	c := Contract[plainDetail]{NS: plainNS, Prefix: "p", DetailName: "err"}
+	var buf bytes.Buffer
+	require.NoError(t, c.WriteFault(&buf, "Client", "no & never", "urn:a", &plainDetail{Code: 7, Text: "<x>"}))
+	require.Contains(t, buf.String(), `<detail><p:err><code>7</code><text>&lt;x&gt;</text></p:err></detail>`)
+	f, info, err := c.Read(&buf, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, &Fault{Code: FaultClient, String: "no & never", Actor: "urn:a"}, f)
+	require.Equal(t, &plainDetail{Code: 7, Text: "<x>"}, info)
+
+	buf.Reset()
+	require.NoError(t, c.WriteFault(&buf, "Server", "down", "", nil))
+	require.NotContains(t, buf.String(), "detail")
+	f, info, err = c.Read(&buf, nil, nil)
+	require.NoError(t, err)
+	require.Equal(t, FaultServer, f.Code)
+	require.Nil(t, info)
+
+	buf.Reset()
+	require.NoError(t, c.Write(&buf, Marshal[plainEntry](nil), Marshal(&plainEntry{XMLName: xml.Name{Local: "p:B"}, Value: "v"})))
+	var got plainEntry
+	f, info, err = c.Read(&buf, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.DecodeElement(&got, &start) })
+	require.NoError(t, err)
+	require.Nil(t, f)
+	require.Nil(t, info)
+	require.Equal(t, plainEntry{XMLName: xml.Name{Space: plainNS, Local: "B"}, Value: "v"}, got)
+}
