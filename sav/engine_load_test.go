@@ -53,11 +53,11 @@ func (l *latencies) report(t *testing.T) {
 // loopback to one OI engine on the in-memory store, every ticket driven to
 // closure (create, prise en charge, closure notified back to each OC's own
 // endpoint through the OI's outbox), and checks none is lost or duplicated.
-// It logs tickets per second and the latency of each call; -short runs 4 ×
-// 50.
+// It logs tickets per second and the latency of each call; -short (and the
+// race detector) run 4 × 50.
 func TestLoad(t *testing.T) {
 	nOC, perOC := 20, 500
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		nOC, perOC = 4, 50
 	}
 	ctx, cancel := context.WithCancel(context.Background())

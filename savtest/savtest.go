@@ -37,6 +37,7 @@ import (
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
+	v2 "github.com/opensav/savsdk/v2"
 )
 
 // Protocol is the protocol a pair speaks.
@@ -584,3 +585,27 @@ type discard struct{ header http.Header }
 func (d discard) Header() http.Header         { return d.header }
 func (d discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d discard) WriteHeader(int)             {}
+
+// V2Client returns a protocol 2.0 client of the pair (V2 only) for tests
+// that speak the protocol directly: as the OC towards the OI's endpoint
+// (role OC), or as the OI towards the OC's endpoint (role OI), with the
+// pair's basic credentials.
+func (p *Pair) V2Client(role codes.Role) (*v2.Client, error) {
+	if p.Protocol != V2 {
+		return nil, errors.New("savtest: V2Client needs a V2 pair")
+	}
+	var peer sav.Peer
+	switch role {
+	case codes.RoleOC:
+		peer = p.OCPeers.Operators[0]
+	case codes.RoleOI:
+		peer = p.OIPeers.Operators[0]
+	default:
+		return nil, fmt.Errorf("savtest: V2Client: role %q", role)
+	}
+	doer, err := peer.Doer(nil)
+	if err != nil {
+		return nil, err
+	}
+	return v2.NewClient(doer, peer.V2.URL, v2.ClientOptions{Role: role, CodeOC: p.OC.Code(), CodeOI: p.OI.Code()})
+}

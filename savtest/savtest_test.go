@@ -108,3 +108,22 @@ func ExampleStart() {
 	fmt.Println(tk.State, tk.ReferenceSigSAVOI)
 	// Output: QUEUED FTEL00000001
 }
+
+func TestV2Client(t *testing.T) {
+	ctx := context.Background()
+	p := savtest.NewPair(t, savtest.Options{})
+	c, err := p.V2Client(codes.RoleOC)
+	require.NoError(t, err)
+	res, err := c.Create(ctx, p.Filing("T-RAW"), nil)
+	require.NoError(t, err)
+	filed := p.OIEvents.Wait(t, "T-RAW", sav.EventFiled)
+	require.Equal(t, res.Key, filed.Ticket.ReferenceSigSAVOI)
+	got, err := c.Get(ctx, res.Key, nil)
+	require.NoError(t, err)
+	require.Equal(t, ticket.StateQueued, got.State)
+	_, err = p.V2Client("XX")
+	require.Error(t, err)
+	v1 := savtest.NewPair(t, savtest.Options{Protocol: savtest.V1A})
+	_, err = v1.V2Client(codes.RoleOI)
+	require.Error(t, err)
+}

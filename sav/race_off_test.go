@@ -1,0 +1,5 @@
+//go:build !race
+
+package sav_test
+
+const raceEnabled = false
