@@ -7,7 +7,11 @@ package rdvinterop
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -162,27 +166,28 @@ type protocol interface {
 	name() string
 	// deposit carries a filing from the OC to the OI: the OI's filing and
 	// appointment request.
-	deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, error)
+	deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, []byte, error)
 	// acknowledge takes the ticket in charge on one side (AR OK and, in
 	// 2.0, an explicit CASE SOLVING NOTIFICATION, as 1.0a implies one).
 	acknowledge(t *testing.T, tk *ticket.Ticket, at time.Time)
 	// message carries m, sent by the side holding ticket from; it returns
-	// the message the other side decodes.
-	message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, error)
+	// the message the other side decodes and the document that carried it.
+	message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, []byte, error)
 }
 
 type protoV1A struct{}
 
 func (protoV1A) name() string { return "v1a" }
 
-func (protoV1A) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, error) {
+func (protoV1A) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, []byte, error) {
 	d, _, err := v1a.DepotFromFiling(f)
 	require.NoError(t, err)
 	if err := v1a.SetRdvRequest(d, rdv.FromAppointment(f.Rdv)); err != nil {
-		return nil, rdv.Request{}, err
+		return nil, rdv.Request{}, nil, err
 	}
 	var file bytes.Buffer
 	require.NoError(t, v1a.WriteAll(&file, v1a.FlowDepot, d))
+	wire := bytes.Clone(file.Bytes())
 	flow, recs, problems, err := v1a.ReadAll(&file)
 	require.NoError(t, err)
 	require.Equal(t, v1a.FlowDepot, flow)
@@ -193,9 +198,9 @@ func (protoV1A) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.F
 	require.Empty(t, v.Check(t.Context(), 2, got, nil).Errors)
 	req, err := v1a.RdvRequestOf(got, at)
 	if err != nil {
-		return nil, rdv.Request{}, err
+		return nil, rdv.Request{}, wire, err
 	}
-	return v1a.FilingOf(got, codeOC, codeOI), req, nil
+	return v1a.FilingOf(got, codeOC, codeOI), req, wire, nil
 }
 
 func (protoV1A) acknowledge(t *testing.T, tk *ticket.Ticket, at time.Time) {
@@ -203,10 +208,10 @@ func (protoV1A) acknowledge(t *testing.T, tk *ticket.Ticket, at time.Time) {
 		At: at, ReferenceSigSAVOI: refOI}))
 }
 
-func (protoV1A) message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, error) {
+func (protoV1A) message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, []byte, error) {
 	in, err := v1a.InfoFromRdv(from, m)
 	if err != nil {
-		return rdv.Message{}, err
+		return rdv.Message{}, nil, err
 	}
 	var file bytes.Buffer
 	require.NoError(t, v1a.WriteAll(&file, v1a.FlowInfo, in))
@@ -219,19 +224,20 @@ func (protoV1A) message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.M
 	// What the conversion writes, the validator accepts.
 	v := v1a.Validator{Now: m.At, Sender: m.Sender}
 	require.Empty(t, v.Check(t.Context(), 2, got, nil).Errors, "%s", file.String())
-	return v1a.RdvMessageOf(got)
+	decoded, err := v1a.RdvMessageOf(got)
+	return decoded, file.Bytes(), err
 }
 
 type protoV2 struct{}
 
 func (protoV2) name() string { return "v2" }
 
-func (protoV2) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, error) {
+func (protoV2) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Filing, rdv.Request, []byte, error) {
 	req := v2.NewCreateRequest(f, nil)
 	if err := req.SetRdvRequest(rdv.FromAppointment(f.Rdv)); err != nil {
-		return nil, rdv.Request{}, err
+		return nil, rdv.Request{}, nil, err
 	}
-	body, err := v2.MarshalBody(req, nil)
+	body, err := v2.MarshalBodyIndent(req, nil, "  ")
 	require.NoError(t, err)
 	msg, err := v2.DecodeBody(bytes.NewReader(body), nil)
 	require.NoError(t, err)
@@ -239,10 +245,10 @@ func (protoV2) deposit(t *testing.T, f *ticket.Filing, at time.Time) (*ticket.Fi
 	require.Empty(t, v2.Validate(got, nil))
 	r, err := got.RdvRequest(nil, at)
 	if err != nil {
-		return nil, rdv.Request{}, err
+		return nil, rdv.Request{}, body, err
 	}
 	filing := got.Value.Filing(nil)
-	return &filing, r, nil
+	return &filing, r, body, nil
 }
 
 func (protoV2) acknowledge(t *testing.T, tk *ticket.Ticket, at time.Time) {
@@ -252,19 +258,20 @@ func (protoV2) acknowledge(t *testing.T, tk *ticket.Ticket, at time.Time) {
 		EtatResolution: codes.EtatResolutionADefinir}))
 }
 
-func (protoV2) message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, error) {
+func (protoV2) message(t *testing.T, from *ticket.Ticket, m rdv.Message) (rdv.Message, []byte, error) {
 	req, err := v2.NewRdvSetRequest(from, m, nil)
 	if err != nil {
-		return rdv.Message{}, err
+		return rdv.Message{}, nil, err
 	}
-	body, err := v2.MarshalBody(req, nil)
+	body, err := v2.MarshalBodyIndent(req, nil, "  ")
 	require.NoError(t, err)
 	msg, err := v2.DecodeBody(bytes.NewReader(body), nil)
 	require.NoError(t, err, "%s", body)
 	got := msg.(*v2.SetTroubleTicketByValueRequest)
 	// What the conversion writes, the validator accepts.
 	require.Empty(t, v2.Validate(got, nil), "%s", body)
-	return got.RdvMessage(nil)
+	decoded, err := got.RdvMessage(nil)
+	return decoded, body, err
 }
 
 // side is one operator's copy of the ticket and its negotiation.
@@ -345,14 +352,31 @@ func refusal(err error) (codes.ReturnCode, rdv.Rule) {
 // step, checking on the way that both sides agree.
 func run(t *testing.T, p protocol, s script) []snapshot {
 	t.Helper()
+	var transcript bytes.Buffer
+	record := func(title string, wire []byte, err error) {
+		fmt.Fprintf(&transcript, "### %s\n", title)
+		if err != nil {
+			fmt.Fprintf(&transcript, "refused: %v\n", err)
+		}
+		transcript.Write(wire)
+		if len(wire) > 0 && wire[len(wire)-1] != '\n' {
+			transcript.WriteByte('\n')
+		}
+	}
+	defer func() {
+		if !t.Failed() {
+			golden(t, strings.ReplaceAll(s.name, " ", "-")+"."+p.name()+".txt", transcript.Bytes())
+		}
+	}()
 	oc := &side{t: &ticket.Ticket{}}
 	oi := &side{t: &ticket.Ticket{}}
 	at := s.start
 
 	f := filing(s.deposit)
 	require.NoError(t, oc.t.Apply(ticket.Transaction{Kind: ticket.KindCreate, Sender: codes.RoleOC, At: at, Filing: f}))
-	got, req, err := p.deposit(t, f, at)
+	got, req, wire, err := p.deposit(t, f, at)
 	require.NoError(t, err)
+	record("deposit", wire, nil)
 	if diff := cmp.Diff(s.deposit, req); diff != "" {
 		t.Fatalf("%s: deposit's appointment (-sent +decoded):\n%s", p.name(), diff)
 	}
@@ -382,11 +406,12 @@ func run(t *testing.T, p protocol, s script) []snapshot {
 		if st.code != 0 {
 			// The sender's side would refuse it already; carry it anyway to
 			// see the receiver (or the encoder) refuse it.
-			decoded, err := p.message(t, from.t, m)
+			decoded, wire, err := p.message(t, from.t, m)
 			if err == nil {
 				err = rdv.Advance(to.t, &to.n, decoded)
 			}
 			require.Error(t, err, "%s: %s: accepted", p.name(), st.name)
+			record(st.name, wire, err)
 			code, rule := refusal(err)
 			if code != st.code || rule != st.rule {
 				t.Errorf("%s: %s: refused with %d %v, want %d %v: %v", p.name(), st.name, code, rule, st.code, st.rule, err)
@@ -399,8 +424,9 @@ func run(t *testing.T, p protocol, s script) []snapshot {
 			continue
 		}
 		require.NoError(t, rdv.Advance(from.t, &from.n, m), "%s: %s: sender", p.name(), st.name)
-		decoded, err := p.message(t, from.t, m)
+		decoded, wire, err := p.message(t, from.t, m)
 		require.NoError(t, err, "%s: %s: carrying", p.name(), st.name)
+		record(st.name, wire, nil)
 		if diff := cmp.Diff(m, decoded); diff != "" {
 			t.Errorf("%s: %s: message (-sent +decoded):\n%s", p.name(), st.name, diff)
 		}
@@ -471,11 +497,30 @@ func TestDepositRefusedAlike(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, p := range []protocol{protoV1A{}, protoV2{}} {
-				_, _, err := p.deposit(t, filing(tt.req), at)
+				_, _, _, err := p.deposit(t, filing(tt.req), at)
 				if code, _ := refusal(err); code != tt.code {
 					t.Errorf("%s: refused with %d, want %d: %v", p.name(), code, tt.code, err)
 				}
 			}
 		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden transcripts in testdata")
+
+// golden compares got with testdata/name, or writes it with -update. The
+// transcripts pin what each protocol puts on the wire for the scripts.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.MkdirAll("testdata", 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run with -update to create it")
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("%s (-golden +got):\n%s", path, diff)
 	}
 }
