@@ -118,8 +118,8 @@ func RdvMessageOf(in *Info) (rdv.Message, error) {
 // AAAAMMJJHHMM-HHMM in Europe/Paris wall-clock time, so it must be whole
 // minutes, end on the day it starts (or at the midnight that ends it) and
 // read back as the same instants (the repeated hour of the autumn change is
-// ambiguous on the wire: a slot starting in its second pass cannot be
-// written).
+// ambiguous on the wire and reads back as one of its two passes: a slot
+// starting or ending in the other pass cannot be written).
 func InfoFromRdv(t *ticket.Ticket, m rdv.Message) (*Info, error) {
 	if t == nil {
 		return nil, rdvErr(FlowInfo, FieldReferenceSigSAVOI, codes.ReturnCodeMissing, "no ticket")
