@@ -57,3 +57,32 @@ func TestDayCache(t *testing.T) {
 		}
 	}
 }
+
+// The fast line path cuts decoded text, unless the charset decodes a high
+// byte to ASCII: then it cuts the bytes first, and that byte is text, never
+// a separator.
+func TestScannerFastLineCharsets(t *testing.T) {
+	odd := *cp1252Hi
+	odd[0x81-0x80] = utf8Seq{b: [4]byte{';'}, n: 1} // 0x81 is unused in Windows-1252
+	cells := func(hi *[128]utf8Seq, line string) []string {
+		s := newScanner(strings.NewReader(line), ';', 0, nil, 0, 0)
+		s.setCharset(hi)
+		require.NoError(t, s.next())
+		var out []string
+		for i := range s.ends {
+			out = append(out, string(s.cellBytes(i)))
+		}
+		return out
+	}
+	for _, line := range []string{
+		"a;b;c\r\n", " a ;\tb\t; c\n", ";;x;\n", "Lef\xe8vre ; Zo\xe9 ;\xe9\n", "  \n;x", "\xe9\n",
+	} {
+		want := cells(nil, line)
+		for i, c := range want {
+			want[i] = decodeTable([]byte(c), cp1252Table)
+		}
+		require.Equal(t, want, cells(cp1252Hi, line), "%q", line)
+		require.Equal(t, want, cells(&odd, line), "%q", line)
+	}
+	require.Equal(t, []string{"a;b", "c"}, cells(&odd, "a\x81b;c\n"))
+}

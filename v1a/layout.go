@@ -280,6 +280,10 @@ func (l *Layout) Clone() *Layout {
 type plan struct {
 	kinds []kind
 	pos   []int
+	// checked lists the columns the Validator checks in a record that
+	// comes from a Reader: not those whose decoding already enforced
+	// their rules (dates, times, phones, free text).
+	checked []int
 }
 
 func (l *Layout) plan() plan {
@@ -290,6 +294,11 @@ func (l *Layout) plan() plan {
 		p.pos[i] = -1
 		if def != nil {
 			p.pos[i] = def.Index(c.Field)
+		}
+		switch p.kinds[i] {
+		case kindDate, kindTimestamp, kindMinute, kindPhone, kindText:
+		default:
+			p.checked = append(p.checked, i)
 		}
 	}
 	return p

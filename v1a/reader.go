@@ -75,6 +75,7 @@ type Reader struct {
 	// checkText makes Read check the length and characters of free-text
 	// cells, for Validator.Next.
 	checkText bool
+	textClean bool // checkText, and the record has no control characters
 }
 
 // NewReader returns a Reader reading from r, with lenient defaults.
@@ -173,7 +174,7 @@ func (r *Reader) open() error {
 	} else {
 		// The scanner goes on in the sniffing buffer.
 		r.sc = newScanner(rest, comma, max, buf, skip, n)
-		r.sc.hi = mode.hi
+		r.sc.setCharset(mode.hi)
 	}
 	r.mode = mode
 	r.dec.aliases = r.Aliases.withDefaults()
@@ -215,11 +216,11 @@ func (r *Reader) decodeCells() {
 	r.cells = r.cells[:n]
 	if r.mode.table != nil {
 		// The scanner decoded the single-byte charset as it read.
-		r.sliceCells(string(sc.rec), sc.ends)
+		r.sliceCells(string(sc.rec), sc.starts, sc.ends)
 		return
 	}
-	if utf8.Valid(sc.rec) {
-		r.sliceCells(string(sc.rec), sc.ends)
+	if utf8.Valid(sc.rec) && sc.cellsOnRunes() {
+		r.sliceCells(string(sc.rec), sc.starts, sc.ends)
 		return
 	}
 	for i := range n {
@@ -232,12 +233,10 @@ func (r *Reader) decodeCells() {
 	}
 }
 
-// sliceCells cuts r.cells from all at the given end offsets.
-func (r *Reader) sliceCells(all string, ends []int) {
-	start := 0
+// sliceCells cuts r.cells from all at the given offsets.
+func (r *Reader) sliceCells(all string, starts, ends []int) {
 	for i, e := range ends {
-		r.cells[i] = all[start:e]
-		start = e
+		r.cells[i] = all[starts[i]:e]
 	}
 }
 
@@ -278,6 +277,8 @@ func (r *Reader) Read() (Record, error) {
 	d.reset(r.sc.startLine)
 	cols := r.layout.Columns
 	d.cols = cols
+	// A record without control characters has none in its cells.
+	r.textClean = r.checkText && !hasControl(r.sc.rec, false)
 	for i := range cols {
 		d.col = i
 		if i >= len(r.cells) {
@@ -332,7 +333,7 @@ func (r *Reader) checkTextCell(i int, s string) {
 	switch {
 	case c.Max > 0 && len(s) > c.Max && utf8.RuneCountInString(s) > c.Max:
 		d.fail(codes.ReturnCodeBadFormat, "longer than "+itoa(c.Max)+" characters")
-	case hasControl(s, multiLine(c.Field)):
+	case !r.textClean && hasControl(s, multiLine(c.Field)):
 		d.fail(codes.ReturnCodeBadFormat, "control characters are not allowed")
 	}
 }

@@ -102,6 +102,29 @@ func TestReaderMixedUTF8(t *testing.T) {
 	require.Contains(t, probs[0].Warnings[0].Message, "not valid UTF-8")
 }
 
+// A rune split across two cells of a UTF-8 file: each cell is invalid UTF-8
+// on its own, so both are read as Windows-1252, with a warning, whether the
+// line is quoted or not.
+func TestReaderRuneSplitAcrossCells(t *testing.T) {
+	for _, line := range []string{
+		"VIA1;;REF-1;20260102;COUPURE;PBO;Lef\xc3;\xa9;;;;;\n",
+		"VIA1;;REF-1;20260102;COUPURE;PBO;\"Lef\xc3\";\"\xa9\";;;;;\"x\"\n",
+	} {
+		r := v1a.NewReader(strings.NewReader(depotHeader + "\n" + line))
+		r.Charset = "utf-8"
+		recs, probs := readAll(t, r)
+		require.Len(t, recs, 1)
+		d := recs[0].(*v1a.Depot)
+		require.Equal(t, "LefÃ", d.NomClient)
+		require.Equal(t, "©", d.PrenomClient)
+		require.Len(t, probs, 1)
+		require.Len(t, probs[0].Warnings, 2)
+		for _, w := range probs[0].Warnings {
+			require.Contains(t, w.Message, "not valid UTF-8")
+		}
+	}
+}
+
 func TestReaderSyntax(t *testing.T) {
 	tests := []struct {
 		name  string

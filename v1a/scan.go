@@ -31,10 +31,14 @@ type scanner struct {
 	stop [256]bool // bytes that end an unquoted cell: separator, CR, LF
 
 	rec    []byte        // the current record's cell bytes, unescaped
+	starts []int         // start offset of each cell in rec
 	ends   []int         // end offset of each cell in rec
 	quoted bool          // whether a cell of the record was quoted
 	hi     *[128]utf8Seq // single-byte charset: UTF-8 of bytes 0x80–0xFF; nil: bytes kept
-	stray  []int         // cells with text after their closing quote
+	// hiNonASCII: a byte 0x80–0xFF of the charset decodes to ASCII, so
+	// lines are cut before decoding.
+	hiNonASCII bool
+	stray      []int // cells with text after their closing quote
 }
 
 const scanBufSize = 64 << 10
@@ -119,6 +123,7 @@ func (s *scanner) next() error {
 // spreadsheet left).
 func (s *scanner) record() (blank bool, err error) {
 	s.rec = s.rec[:0]
+	s.starts = s.starts[:0]
 	s.ends = s.ends[:0]
 	s.quoted = false
 	s.stray = s.stray[:0]
@@ -129,8 +134,8 @@ func (s *scanner) record() (blank bool, err error) {
 		return false, io.EOF
 	}
 	s.startLine = s.line
-	if s.fastLine() {
-		return len(s.rec) == 0, nil
+	if ok, blank := s.fastLine(); ok {
+		return blank, nil
 	}
 	for {
 		ended, err := s.cell()
@@ -156,12 +161,13 @@ func (s *scanner) record() (blank bool, err error) {
 // fastLine reads the common record at once: a whole line in the buffer,
 // ended by LF or CRLF, without quote and without another CR. It splits it
 // with bytes.IndexByte and reports false, consuming nothing, for any other
-// record, which the cell-by-cell path reads.
-func (s *scanner) fastLine() bool {
+// record, which the cell-by-cell path reads; blank reports a record whose
+// cells are all empty.
+func (s *scanner) fastLine() (ok, blank bool) {
 	chunk := s.buf[s.pos:s.end]
 	nl := bytes.IndexByte(chunk, '\n')
 	if nl < 0 {
-		return false
+		return false, false
 	}
 	line := chunk[:nl]
 	if n := len(line); n > 0 && line[n-1] == '\r' {
@@ -169,8 +175,54 @@ func (s *scanner) fastLine() bool {
 	}
 	if (s.maxRecord > 0 && len(line) > s.maxRecord) || bytes.IndexByte(line, '"') >= 0 ||
 		bytes.IndexByte(line, '\r') >= 0 {
-		return false
+		return false, false
 	}
+	// Decode the whole line at once, then cut it into cells: the separator
+	// and the blanks are ASCII, which the decoded text keeps (unless the
+	// charset decodes a high byte to ASCII: then cell by cell).
+	var text int
+	if s.hiNonASCII {
+		text = s.fastCells(line)
+	} else {
+		s.put(line)
+		text = s.cutCells()
+	}
+	s.pos += nl + 1
+	s.line++
+	return true, text == 0
+}
+
+// cutCells cuts s.rec, one line of text, into cells at the separators,
+// without the blanks around each cell; it returns the length of their text.
+func (s *scanner) cutCells() int {
+	rec := s.rec
+	text := 0
+	for start := 0; ; {
+		i := bytes.IndexByte(rec[start:], s.comma)
+		end := len(rec)
+		if i >= 0 {
+			end = start + i
+		}
+		a, b := start, end
+		for a < b && (rec[a] == ' ' || rec[a] == '\t') {
+			a++
+		}
+		for b > a && (rec[b-1] == ' ' || rec[b-1] == '\t') {
+			b--
+		}
+		text += b - a
+		s.starts = append(s.starts, a)
+		s.ends = append(s.ends, b)
+		if i < 0 {
+			return text
+		}
+		start = end + 1
+	}
+}
+
+// fastCells splits line cell by cell, decoding each cell on its own; it
+// returns the length of their text.
+func (s *scanner) fastCells(line []byte) int {
 	for start := 0; ; {
 		i := bytes.IndexByte(line[start:], s.comma)
 		end := len(line)
@@ -184,16 +236,14 @@ func (s *scanner) fastLine() bool {
 		for b > a && (line[b-1] == ' ' || line[b-1] == '\t') {
 			b--
 		}
+		s.starts = append(s.starts, len(s.rec))
 		s.put(line[a:b])
 		s.ends = append(s.ends, len(s.rec))
 		if i < 0 {
-			break
+			return len(s.rec)
 		}
 		start = end + 1
 	}
-	s.pos += nl + 1
-	s.line++
-	return true
 }
 
 // cell reads one cell and its terminator; ended reports the end of the
@@ -245,6 +295,7 @@ func (s *scanner) closeCell(start int, quoted bool) {
 		}
 		s.rec = s.rec[:n]
 	}
+	s.starts = append(s.starts, start)
 	s.ends = append(s.ends, len(s.rec))
 	s.quoted = s.quoted || quoted
 }
@@ -379,11 +430,34 @@ func (s *scanner) put(b []byte) {
 	}
 }
 
-// cellBytes returns cell i of the current record.
-func (s *scanner) cellBytes(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = s.ends[i-1]
+// setCharset makes the scanner decode the single-byte charset whose upper
+// half is hi (nil: keep the bytes).
+func (s *scanner) setCharset(hi *[128]utf8Seq) {
+	s.hi, s.hiNonASCII = hi, false
+	if hi == nil {
+		return
 	}
-	return s.rec[start:s.ends[i]]
+	for _, u := range hi {
+		if u.n == 1 {
+			s.hiNonASCII = true
+		}
+	}
 }
+
+// cellsOnRunes reports whether every cell of valid UTF-8 text starts and
+// ends on a rune boundary, so that each cell is valid UTF-8 too (not only
+// their concatenation).
+func (s *scanner) cellsOnRunes() bool {
+	for i, a := range s.starts {
+		if a < len(s.rec) && !utf8.RuneStart(s.rec[a]) {
+			return false
+		}
+		if b := s.ends[i]; b < len(s.rec) && !utf8.RuneStart(s.rec[b]) {
+			return false
+		}
+	}
+	return true
+}
+
+// cellBytes returns cell i of the current record.
+func (s *scanner) cellBytes(i int) []byte { return s.rec[s.starts[i]:s.ends[i]] }

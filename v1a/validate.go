@@ -292,73 +292,75 @@ func (c *checker) require(f Field, value, why string) {
 	}
 }
 
-// columns runs the per-column rules: mandatory, length, format, list.
+// columns runs the per-column rules: mandatory, length, format, list. A
+// decoded record skips the columns the reader checked (plan.checked).
 func (c *checker) columns(rec Record) {
-	kinds := c.plan.kinds
-	cols := c.layout.Columns
-	for i := range cols {
-		col := &cols[i]
-		f := col.Field
-		if len(c.bad) > 0 && slices.Contains(c.bad, f) {
-			continue
+	if c.decoded {
+		for _, i := range c.plan.checked {
+			c.column(rec, i)
 		}
-		if c.decoded {
-			switch kinds[i] {
-			case kindDate, kindTimestamp, kindMinute, kindPhone, kindText:
-				// Decoded from non-empty text and checked by the reader
-				// (lengths and control characters of free text too), or
-				// reported missing.
-				continue
-			}
+		return
+	}
+	for i := range c.layout.Columns {
+		c.column(rec, i)
+	}
+}
+
+// column runs the rules of column i.
+func (c *checker) column(rec Record, i int) {
+	col := &c.layout.Columns[i]
+	f := col.Field
+	if len(c.bad) > 0 && slices.Contains(c.bad, f) {
+		return
+	}
+	kind := c.plan.kinds[i]
+	v := rec.val(c.plan.pos[i])
+	if v.zero() {
+		if col.Need == Mandatory {
+			c.add(f, codes.ReturnCodeMissing, "")
 		}
-		v := rec.val(c.plan.pos[i])
-		if v.zero() {
-			if col.Need == Mandatory {
-				c.add(f, codes.ReturnCodeMissing, "")
-			}
-			continue
+		return
+	}
+	switch kind {
+	case kindDate, kindTimestamp, kindMinute:
+		return
+	case kindSlots:
+		if n := len(v.slots); n > ticket.MaxSlots {
+			c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
+		} else if !c.decoded && !slotsWritable(v.slots) {
+			c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day, in whole minutes")
 		}
-		switch kinds[i] {
-		case kindDate, kindTimestamp, kindMinute:
-			continue
-		case kindSlots:
-			if n := len(v.slots); n > ticket.MaxSlots {
-				c.add(f, codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
-			} else if !c.decoded && !slotsWritable(v.slots) {
-				c.add(f, codes.ReturnCodeBadFormat, "a slot must start and end on the same day, in whole minutes")
-			}
-			continue
-		case kindNumber:
-			if rc := codes.ReturnCode(v.n); !rc.Known() {
-				c.add(f, codes.ReturnCodeNotInList, quoteValue(itoa(int(v.n)))+" is not a harmonised return code")
-			}
-			continue
+		return
+	case kindNumber:
+		if rc := codes.ReturnCode(v.n); !rc.Known() {
+			c.add(f, codes.ReturnCodeNotInList, quoteValue(itoa(int(v.n)))+" is not a harmonised return code")
 		}
-		s := v.s
-		if col.Max > 0 && len(s) > col.Max && utf8.RuneCountInString(s) > col.Max {
-			c.add(f, codes.ReturnCodeBadFormat, "longer than "+itoa(col.Max)+" characters")
-			continue
+		return
+	}
+	s := v.s
+	if col.Max > 0 && len(s) > col.Max && utf8.RuneCountInString(s) > col.Max {
+		c.add(f, codes.ReturnCodeBadFormat, "longer than "+itoa(col.Max)+" characters")
+		return
+	}
+	switch kind {
+	case kindText:
+		if hasControl(s, multiLine(f)) {
+			c.add(f, codes.ReturnCodeBadFormat, "control characters are not allowed")
 		}
-		switch kinds[i] {
-		case kindText:
-			if hasControl(s, multiLine(f)) {
-				c.add(f, codes.ReturnCodeBadFormat, "control characters are not allowed")
-			}
-		case kindPhone:
-			if !validPhone(s) {
-				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want 0XXXXXXXXX or +33XXXXXXXXX)")
-			}
-		case kindPostal:
-			if len(s) != 5 || !digits(s) {
-				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five digits)")
-			}
-		case kindInsee:
-			if utf8.RuneCountInString(s) != 5 || !alnum(s) {
-				c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five characters)")
-			}
-		case kindCode:
-			c.code(f, s)
+	case kindPhone:
+		if !validPhone(s) {
+			c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want 0XXXXXXXXX or +33XXXXXXXXX)")
 		}
+	case kindPostal:
+		if len(s) != 5 || !digits(s) {
+			c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five digits)")
+		}
+	case kindInsee:
+		if utf8.RuneCountInString(s) != 5 || !alnum(s) {
+			c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five characters)")
+		}
+	case kindCode:
+		c.code(f, s)
 	}
 }
 
@@ -378,7 +380,7 @@ func multiLine(f Field) bool { return f == FieldCommentaire || f == FieldMotifRe
 
 // hasControl reports control characters; multiLine allows line breaks and
 // tabs (comments). Eight bytes at a time, as text rarely has any.
-func hasControl(s string, multiLine bool) bool {
+func hasControl[T string | []byte](s T, multiLine bool) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
