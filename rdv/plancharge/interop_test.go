@@ -11,49 +11,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
-
-// referenceWSDL returns the path of the published planChargeSavFtth.wsdl
-// (../shared/reference next to the repository), skipping when absent.
-func referenceWSDL(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found")
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "reference", "planChargeSavFtth.wsdl")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("published WSDL not found at %s", p)
-	}
-	return p
-}
-
-// needTool skips when a Debian tool is missing, or fails under CI=true.
-func needTool(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: .ci/run installs it)", msg)
-	}
-	t.Skip(msg + "; install it with: apt-get install -y python3-zeep libxml2-utils")
-}
-
-func needZeep(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		needTool(t, py+" is absent")
-	}
-	if out, err := exec.Command(py, "-c", "import zeep").CombinedOutput(); err != nil {
-		needTool(t, "python3-zeep is not installed for "+py+": "+strings.TrimSpace(string(out)))
-	}
-	return py
-}
 
 type zeepResult struct {
 	Slots         int    `json:"slots"`
@@ -114,14 +74,14 @@ func runZeep(t *testing.T, py, wsdl string) {
 // TestZeepPublishedWSDL: a generic client built from the published WSDL
 // works against the project's server unchanged.
 func TestZeepPublishedWSDL(t *testing.T) {
-	wsdl := referenceWSDL(t)
-	py := needZeep(t)
+	wsdl := soaptest.Reference(t, "planChargeSavFtth.wsdl")
+	py := soaptest.NeedZeep(t)
 	runZeep(t, py, wsdl)
 }
 
 // TestZeepOwnWSDL: the same client built from the WSDL the server serves.
 func TestZeepOwnWSDL(t *testing.T) {
-	py := needZeep(t)
+	py := soaptest.NeedZeep(t)
 	path := filepath.Join(t.TempDir(), "plancharge.wsdl")
 	require.NoError(t, os.WriteFile(path, []byte(WSDL("")), 0o644))
 	runZeep(t, py, path)

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
 
 // recorder is a Doer that keeps every request and response body.
@@ -96,21 +98,12 @@ func entries(t *testing.T, envelope []byte) []string {
 	return out
 }
 
-func needXmllint(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("xmllint")
-	if err != nil {
-		needTool(t, "xmllint (libxml2-utils) is absent")
-	}
-	return p
-}
-
 // TestMessagesValidate: every request and response the project writes (the
 // EnteteType headers, the four requests, the four answers and an rdvErreur
 // detail) validates against the schema of the published WSDL.
 func TestMessagesValidate(t *testing.T) {
-	ref := referenceWSDL(t)
-	xmllint := needXmllint(t)
+	ref := soaptest.Reference(t, "planChargeSavFtth.wsdl")
+	xmllint := soaptest.NeedXmllint(t)
 	published, err := os.ReadFile(ref)
 	require.NoError(t, err)
 
@@ -163,8 +156,8 @@ func TestMessagesValidate(t *testing.T) {
 
 // TestSchemaCatchesErrors makes sure the validation above can fail.
 func TestSchemaCatchesErrors(t *testing.T) {
-	ref := referenceWSDL(t)
-	xmllint := needXmllint(t)
+	ref := soaptest.Reference(t, "planChargeSavFtth.wsdl")
+	xmllint := soaptest.NeedXmllint(t)
 	published, err := os.ReadFile(ref)
 	require.NoError(t, err)
 	dir := t.TempDir()

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/opensav/savsdk/internal/soap/soaptest"
+
 	"github.com/opensav/savsdk/internal/infowire"
 )
 
@@ -19,42 +21,12 @@ import (
 // (../shared/reference next to the repository), skipping when absent.
 func referenceWSDL(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", "reference", "infoTravauxFTTH.wsdl")
+	p := soaptest.Reference(t, "infoTravauxFTTH.wsdl")
 	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Skipf("published WSDL not found at %s", p)
 	}
 	return string(b)
-}
-
-// needTool skips when a Debian tool is missing, or fails under CI=true.
-func needTool(t *testing.T, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: .ci/run installs it)", msg)
-	}
-	t.Skip(msg + "; install it with: apt-get install -y python3-zeep libxml2-utils")
-}
-
-func needZeep(t *testing.T) string {
-	t.Helper()
-	const py = "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		needTool(t, py+" is absent")
-	}
-	if out, err := exec.Command(py, "-c", "import zeep").CombinedOutput(); err != nil {
-		needTool(t, "python3-zeep is not installed for "+py+": "+strings.TrimSpace(string(out)))
-	}
-	return py
-}
-
-func needXmllint(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("xmllint")
-	if err != nil {
-		needTool(t, "xmllint (libxml2-utils) is absent")
-	}
-	return p
 }
 
 // The published WSDL's one defect (../shared/spec/README.md): its header
@@ -140,7 +112,7 @@ func runZeep(t *testing.T, py string, wsdl func(s *service) string) {
 // published text's one defect — works against the server.
 func TestZeepPublishedWSDL(t *testing.T) {
 	published := referenceWSDL(t)
-	py := needZeep(t)
+	py := soaptest.NeedZeep(t)
 	path := qualifiedCopy(t, published)
 	runZeep(t, py, func(*service) string { return path })
 }
@@ -148,7 +120,7 @@ func TestZeepPublishedWSDL(t *testing.T) {
 // TestZeepServedWSDL: the same client built from the WSDL the server serves
 // at ?wsdl, unchanged.
 func TestZeepServedWSDL(t *testing.T) {
-	py := needZeep(t)
+	py := soaptest.NeedZeep(t)
 	runZeep(t, py, func(s *service) string { return s.client.URL + "?wsdl" })
 }
 
@@ -193,7 +165,7 @@ func bodyEntries(t *testing.T, envelope string) []string {
 // (results and faults) validates against the schema of the published WSDL.
 func TestXmllintOfficialSchema(t *testing.T) {
 	xsd := officialSchema(t)
-	xmllint := needXmllint(t)
+	xmllint := soaptest.NeedXmllint(t)
 	var docs []string
 	for _, name := range []string{"request.xml", "response.xml", "response-all.xml", "fault.xml"} {
 		b, err := os.ReadFile(filepath.Join("testdata", "golden", name))

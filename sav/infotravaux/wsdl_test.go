@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
 
 // node is an element of a WSDL with its QName-valued attributes resolved,
@@ -125,7 +127,7 @@ func TestOwnWSDLExpressesThePublishedContract(t *testing.T) {
 // TestXmllintOwnSchema: the project's documents also validate against the
 // schema of its own WSDL, and the own WSDL is well-formed for xmllint.
 func TestXmllintOwnSchema(t *testing.T) {
-	xmllint := needXmllint(t)
+	xmllint := soaptest.NeedXmllint(t)
 	w := WSDL("")
 	start := strings.Index(w, "<xs:schema")
 	end := strings.Index(w, "</xs:schema>")
