@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -67,6 +68,10 @@ func ocFilingHandler(oc *sav.OC, next http.Handler, logger *slog.Logger) http.Ha
 			return
 		}
 		t, err := oc.File(r.Context(), &f)
+		if err == nil && t.State == ticket.StateSubmitted {
+			// A 1.0a OI: the DEPOT file is on its way; its AR comes by mail.
+			t, err = awaitAR(r.Context(), oc, oc.Key(f.ReferenceSigSAVRaccoOC), arTimeout)
+		}
 		var fe *v2.FaultError
 		var te *ticket.TransitionError
 		switch {
@@ -80,7 +85,8 @@ func ocFilingHandler(oc *sav.OC, next http.Handler, logger *slog.Logger) http.Ha
 		case t.State == ticket.StateRejected && t.Rejet != nil:
 			writeCreateFault(w, enc, h, p, t.Rejet.CodeRetour, "", "", logger)
 		case t.ReferenceSigSAVOI == "":
-			// A 1.0a OI: the AR comes by mail; the deposit is on its way.
+			// No AR in time: the tester sends again and the duplicate fault
+			// gives the key once the AR came.
 			writeCreateFault(w, enc, h, p, codes.ReturnCodeNoResponse, "", "", logger)
 		default:
 			err := enc.Encode(w, h, func(w io.Writer) error {
@@ -91,6 +97,29 @@ func ocFilingHandler(oc *sav.OC, next http.Handler, logger *slog.Logger) http.Ha
 			}
 		}
 	})
+}
+
+// arTimeout bounds the wait for the AR of a 1.0a OI.
+const arTimeout = 30 * time.Second
+
+// awaitAR waits until the ticket is no longer Submitted (its AR came), or
+// the timeout; it returns the ticket as it is then.
+func awaitAR(ctx context.Context, oc *sav.OC, key sav.Key, timeout time.Duration) (*ticket.Ticket, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		t, err := oc.Ticket(ctx, key)
+		if err != nil || t.State != ticket.StateSubmitted {
+			return t, err
+		}
+		select {
+		case <-ctx.Done():
+			return t, nil
+		case <-tick.C:
+		}
+	}
 }
 
 func writeCreateFault(w http.ResponseWriter, enc *soap.Encoder, h soap.Header, p *v2.Profile, c codes.ReturnCode,

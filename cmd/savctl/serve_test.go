@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// served is a savctl serve running in-process.
+type served struct {
+	urls   map[string]string
+	stderr *syncBuffer
+	stop   func() int
+}
+
+// serveInProcess runs savctl serve with args until the test ends, waiting
+// for want listening lines.
+func serveInProcess(t *testing.T, want int, args ...string) *served {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &lineWriter{lines: make(chan string, 10)}
+	s := &served{urls: map[string]string{}, stderr: &syncBuffer{}}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, &env{stdin: strings.NewReader(""), stdout: stdout, stderr: s.stderr}, append([]string{"serve"}, args...))
+	}()
+	code := -1
+	s.stop = func() int {
+		if code >= 0 {
+			return code
+		}
+		cancel()
+		select {
+		case code = <-done:
+		case <-time.After(15 * time.Second):
+			t.Errorf("serve did not stop: %s", s.stderr.String())
+		}
+		return code
+	}
+	t.Cleanup(func() { s.stop() })
+	for len(s.urls) < want {
+		select {
+		case l := <-stdout.lines:
+			f := strings.Fields(l)
+			require.Len(t, f, 3, l)
+			s.urls[f[1]] = f[2]
+		case c := <-done:
+			code = c
+			t.Fatalf("serve exited %d: %s", c, s.stderr.String())
+		case <-time.After(10 * time.Second):
+			t.Fatalf("serve printed no listening line: %s", s.stderr.String())
+		}
+	}
+	return s
+}
+
+func (s *served) hasLog(parts ...string) bool {
+	for _, l := range strings.Split(s.stderr.String(), "\n") {
+		all := true
+		for _, p := range parts {
+			all = all && strings.Contains(l, p)
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *served) waitLog(t *testing.T, parts ...string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !s.hasLog(parts...) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no log line with %q:\n%s", parts, s.stderr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func writePeers(t *testing.T, dir, name, json string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(json), 0o644))
+	return p
+}
+
+// TestServeV1AMaildir runs an OI and an OC sandbox speaking 1.0a through
+// one Maildir directory: a deposit filed through the OC goes as a DEPOT
+// mail, the AR comes back, the OI plays its role and the OC sees the
+// closure.
+func TestServeV1AMaildir(t *testing.T) {
+	dir := t.TempDir()
+	md := filepath.Join(dir, "mail")
+	oiPeers := writePeers(t, dir, "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v1a":{"address":"sav-ftth@bytl.sandbox"}}]}`)
+	ocPeers := writePeers(t, dir, "oc.json", `{"operators":[{"code":"FTEL","role":"oi","v1a":{"address":"sav-ftth@ftel.sandbox"}}]}`)
+	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--peers", oiPeers,
+		"--maildir", md, "--poll", "20ms", "--autoplay", "50ms", "--retry", "50ms")
+	oc := serveInProcess(t, 1, "--role", "oc", "--code", "BYTL", "--addr", "127.0.0.1:0", "--peers", ocPeers,
+		"--maildir", md, "--poll", "20ms", "--retry", "50ms", "--autoplay", "10ms")
+
+	r := savctl(t, "", "send", "--url", oc.urls["/sav/v2/oc"], writeFile(t, "d.json", depotJSON))
+	require.Equal(t, exitOK, r.code, r.stderr+oc.stderr.String())
+	require.Contains(t, r.stdout, `"ok":true`)
+	oi.waitLog(t, "ticket event", "kind=FILED", "ref=BYTL-0001", "protocol=v1a")
+	oi.waitLog(t, "autoplay: closed", "ref=BYTL-0001")
+	oc.waitLog(t, "ticket event", "kind=ACKNOWLEDGED", "ref=BYTL-0001", "protocol=v1a")
+	oc.waitLog(t, "ticket event", "kind=CLOSED", "ref=BYTL-0001", "state=CLOSED")
+	oc.waitLog(t, "autoplay: acknowledged", "kind=CLOSED", "ref=BYTL-0001")
+
+	// The layout: one Maildir per address, handled mail in cur/.
+	for _, a := range []string{"sav-ftth@ftel.sandbox", "sav-ftth@bytl.sandbox"} {
+		cur, err := os.ReadDir(filepath.Join(md, a, "cur"))
+		require.NoError(t, err)
+		require.NotEmpty(t, cur, a)
+	}
+	require.Equal(t, exitOK, oi.stop(), oi.stderr.String())
+	require.Equal(t, exitOK, oc.stop(), oc.stderr.String())
+}
+
+// TestServeServices checks the OI sandbox's four endpoints and their
+// WSDLs, and that an OC sandbox serves only its own.
+func TestServeServices(t *testing.T) {
+	oi := serveInProcess(t, 3, "--role", "oi", "--addr", "127.0.0.1:0")
+	for path, want := range map[string]string{
+		"/sav/v2/oi":                        "definitions",
+		"/sav-ftth/services/rdvFtthSav":     "definitions",
+		"/ftth/services/infoTravauxService": "definitions",
+	} {
+		url := oi.urls[path]
+		require.True(t, strings.HasSuffix(url, path), url)
+		resp, err := http.Get(url + "?wsdl")
+		require.NoError(t, err)
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.Equal(t, http.StatusOK, resp.StatusCode, path)
+		require.Contains(t, string(b), want, path)
+		require.Contains(t, string(b), url, path)
+	}
+	oi.waitLog(t, "trusts the codeOC")
+	oc := serveInProcess(t, 1, "--role", "oc", "--addr", "127.0.0.1:0")
+	require.Contains(t, oc.urls, "/sav/v2/oc")
+	resp, err := http.Get(strings.Replace(oc.urls["/sav/v2/oc"], "/sav/v2/oc", "/sav-ftth/services/rdvFtthSav", 1))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+}
+
+// TestServeAutoplay follows a ticket with an appointment (confirmed before
+// the closure) and one whose cancellation the OC requests while the OI
+// works on it (closed STT01).
+func TestServeAutoplay(t *testing.T) {
+	dir := t.TempDir()
+	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--autoplay", "400ms",
+		"--retry", "50ms", "--peers", writePeers(t, dir, "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v2":{"url":"http://127.0.0.1:1/sav/v2/oc"}}]}`))
+	oiURL := oi.urls["/sav/v2/oi"]
+
+	withRdv := strings.Replace(depotJSON, `"commentaire"`,
+		`"rdv":{"creneaux":[{"debut":"2026-03-05T14:00:00+01:00","fin":"2026-03-05T16:00:00+01:00"}]},"commentaire"`, 1)
+	r := savctl(t, "", "send", "--url", oiURL, writeFile(t, "rdv.json", strings.Replace(withRdv, "BYTL-0001", "BYTL-R", 1)))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	oi.waitLog(t, "autoplay: appointment confirmed", "ref=BYTL-R")
+	oi.waitLog(t, "autoplay: closed", "ref=BYTL-R", "state=CLOSED")
+
+	r = savctl(t, "", "send", "--url", oiURL, writeFile(t, "c.json", strings.Replace(depotJSON, "BYTL-0001", "BYTL-C", 1)))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"key":"FTEL00000002"`)
+	oi.waitLog(t, "autoplay: taken in charge", "ref=BYTL-C")
+	cancelJSON := fmt.Sprintf(`{"codeOC":"BYTL","codeOI":"FTEL","referenceSigSAVRaccoOC":"BYTL-C",
+"referenceSigSAVOI":"FTEL00000002","state":"CANCELREQUESTED","version":2,
+"history":[{"kind":"CASE CANCELATION REQUEST","sender":"OC","at":%q,"version":1,
+"message":{"type":"COMMENTAIRE","texte":"Le client ne souhaite plus d'intervention"},"state":"CANCELREQUESTED","resultingVersion":2}]}`,
+		time.Now().Format(time.RFC3339))
+	r = savctl(t, "", "send", "--url", oiURL, writeFile(t, "cancel.json", cancelJSON))
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	oi.waitLog(t, "ticket event", "kind=\"CANCEL REQUESTED\"", "ref=BYTL-C")
+	oi.waitLog(t, "autoplay: closed on cancellation request", "ref=BYTL-C", "state=CLOSED")
+	require.False(t, oi.hasLog("autoplay: closed", "ref=BYTL-C", "RET01"))
+}
