@@ -84,10 +84,12 @@ func slotRdvErr(f Flow, se *rdv.SlotError) *RdvError {
 // message type its Emetteur may send, a DateMessage, and PropalRdv as the
 // type wants it (none for a DEMANDE RDV; 1 to 3 slots for a PROPOSITION RDV;
 // exactly one for a CONFIRMATION RDV; a REPONSE RDV's slots follow the same
-// structural rules), the slots starting after DateMessage. Whether the
-// message is expected now is the negotiation's question
-// ([rdv.Negotiation.Apply]). Check a line's type with [rdv.IsRdv] first to
-// pass over the other INFO messages.
+// structural rules), the slots starting after DateMessage, and not both
+// IdRdv and PropalRdv (13: a ticket's appointment is a booking id or slots,
+// so a CONFIRMATION RDV of a booked slot gives the slot and the negotiation
+// keeps the booking id). Whether the message is expected now is the
+// negotiation's question ([rdv.Negotiation.Apply]). Check a line's type with
+// [rdv.IsRdv] first to pass over the other INFO messages.
 func RdvMessageOf(in *Info) (rdv.Message, error) {
 	if in == nil {
 		return rdv.Message{}, rdvErr(FlowInfo, FieldTypeMessage, codes.ReturnCodeMissing, "no INFO line")
@@ -114,7 +116,8 @@ func RdvMessageOf(in *Info) (rdv.Message, error) {
 // PLANIFIEE for a CONFIRMATION RDV; see [rdv.Message.Transaction]).
 //
 // It refuses, as an [*RdvError], what [RdvMessageOf] would refuse on the
-// other side, and slots the column cannot carry exactly: a slot is written
+// other side, a text longer than Commentaire's 1500 characters, and slots
+// the column cannot carry exactly: a slot is written
 // AAAAMMJJHHMM-HHMM in Europe/Paris wall-clock time, so it must be whole
 // minutes, end on the day it starts (or at the midnight that ends it) and
 // read back as the same instants (the repeated hour of the autumn change is
@@ -217,8 +220,9 @@ func checkRdvRequest(r rdv.Request, now time.Time) error {
 }
 
 // checkRdvMessage applies the rules every appointment message satisfies
-// whatever the ticket. decoded says the message comes from a line (its
-// sender must be a role; a message built in code must be, too).
+// whatever the ticket. decoded says the message comes from a line, whose
+// Commentaire length the validator reports; a message to write is checked
+// against it.
 func checkRdvMessage(m *rdv.Message, decoded bool) error {
 	const f = FlowInfo
 	t := m.Type

@@ -99,8 +99,11 @@ func slotRdvErr(se *rdv.SlotError) *RdvError {
 // message type its sender may send, a time, and slots as the type wants
 // them (none for a DEMANDE RDV; 1 to 3 for a PROPOSITION RDV; exactly one
 // for a CONFIRMATION RDV; a REPONSE RDV's follow the same structural rules),
-// starting after the message's time. Whether the message is expected now is
-// the negotiation's question ([rdv.Negotiation.Apply]).
+// starting after the message's time, and not both a booking id and slots
+// (13: a ticket's appointment is one or the other, so a CONFIRMATION RDV of
+// a booked slot gives the slot and the negotiation keeps the booking id).
+// Whether the message is expected now is the negotiation's question
+// ([rdv.Negotiation.Apply]).
 func (r *SetTroubleTicketByValueRequest) RdvMessage(p *Profile) (rdv.Message, error) {
 	p = p.orDefault()
 	v := &r.Value
