@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
 
 type entry struct {
@@ -121,7 +123,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _, err := decodeAll(t, string(data))
 		fault, ok := errors.AsType[*Fault](err)
-		if !ok || !xmlClean(fault.Code+fault.String+fault.Actor) || (fault.Info != nil && !xmlClean(fault.Info.MessageErreur)) {
+		if !ok || !soaptest.XMLClean(fault.Code+fault.String+fault.Actor) || (fault.Info != nil && !soaptest.XMLClean(fault.Info.MessageErreur)) {
 			return
 		}
 		var buf bytes.Buffer
@@ -131,20 +133,6 @@ func FuzzDecode(f *testing.F) {
 		require.True(t, ok, "%v\n%s", err, buf.String())
 		require.Equal(t, fault, again)
 	})
-}
-
-// xmlClean reports whether s survives an XML round trip unchanged: valid
-// characters, no carriage returns and no surrounding spaces.
-func xmlClean(s string) bool {
-	if strings.TrimSpace(s) != s {
-		return false
-	}
-	for _, r := range s {
-		if r == '\r' || r == 0xFFFD || (r < 0x20 && r != '\n' && r != '\t') {
-			return false
-		}
-	}
-	return true
 }
 
 func BenchmarkDecode(b *testing.B) {

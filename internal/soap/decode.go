@@ -121,7 +121,10 @@ func (s *state) wrap(err error) error {
 	return &Error{Line: s.line(), Code: codes.ReturnCodeBadFormat, Err: fmt.Errorf("%w: %v", ErrSyntax, err)}
 }
 
-func (s *state) push(start xml.StartElement) {
+func (s *state) push(start xml.StartElement) { s.scope = append(s.scope, declared(start)) }
+
+// declared returns the namespace bindings start declares.
+func declared(start xml.StartElement) []binding {
 	var frame []binding
 	for _, a := range start.Attr {
 		switch {
@@ -131,7 +134,7 @@ func (s *state) push(start xml.StartElement) {
 			frame = append(frame, binding{"", a.Value})
 		}
 	}
-	s.scope = append(s.scope, frame)
+	return frame
 }
 
 func (s *state) pop() { s.scope = s.scope[:len(s.scope)-1] }

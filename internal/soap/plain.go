@@ -99,18 +99,7 @@ func (p *plain) token() (xml.Token, error) {
 	return tok, nil
 }
 
-func (p *plain) push(start xml.StartElement) {
-	var frame []binding
-	for _, a := range start.Attr {
-		switch {
-		case a.Name.Space == xmlnsSpace:
-			frame = append(frame, binding{a.Name.Local, a.Value})
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			frame = append(frame, binding{"", a.Value})
-		}
-	}
-	p.scope = append(p.scope, frame)
-}
+func (p *plain) push(start xml.StartElement) { p.scope = append(p.scope, declared(start)) }
 
 func (p *plain) envelope() (*Fault, error) {
 	var root xml.StartElement

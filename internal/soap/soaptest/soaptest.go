@@ -78,3 +78,19 @@ func NeedXmllint(t testing.TB) string {
 	}
 	return p
 }
+
+// XMLClean reports whether s survives an XML round trip unchanged as the
+// text of an element read with surrounding spaces trimmed: valid characters,
+// no carriage returns and no surrounding spaces. Fuzz tests use it to keep
+// only the values a round trip must preserve.
+func XMLClean(s string) bool {
+	if strings.TrimSpace(s) != s {
+		return false
+	}
+	for _, r := range s {
+		if r == '\r' || r == 0xFFFD || (r < 0x20 && r != '\n' && r != '\t') {
+			return false
+		}
+	}
+	return true
+}
