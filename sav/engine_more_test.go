@@ -206,3 +206,26 @@ func TestConversions(t *testing.T) {
 	_, _, err = sav.V1ARecord(tk, ticket.Transaction{Kind: ticket.KindCancelRequest, Sender: codes.RoleOC})
 	require.ErrorIs(t, err, sav.ErrUnsupported)
 }
+
+// TestV2DuplicateCreate: a second create of the same OC reference is fault
+// 100 carrying the existing key, and the OI keeps one ticket.
+func TestV2DuplicateCreate(t *testing.T) {
+	ctx := context.Background()
+	p := savtest.NewPair(t, savtest.Options{})
+	c, err := p.V2Client(codes.RoleOC)
+	require.NoError(t, err)
+	first, err := c.Create(ctx, p.Filing("DUP-2"), nil)
+	require.NoError(t, err)
+	_, err = c.Create(ctx, p.Filing("DUP-2"), nil)
+	var fe *v2.FaultError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, codes.ReturnCodeCannotCreate, fe.ReturnCode())
+	require.Equal(t, first.Key, fe.Key())
+	list, err := p.OI.List(ctx, sav.Query{})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	// The journal answered each request once: both are recorded.
+	un, err := p.OIStore.Unresolved(ctx)
+	require.NoError(t, err)
+	require.Empty(t, un)
+}
