@@ -185,3 +185,75 @@ func TestServeAutoplay(t *testing.T) {
 	oi.waitLog(t, "autoplay: closed on cancellation request", "ref=BYTL-C", "state=CLOSED")
 	require.False(t, oi.hasLog("autoplay: closed", "ref=BYTL-C", "RET01"))
 }
+
+// TestServeOCSandbox files through an OC sandbox (no autoplay on the OI),
+// plays the OI's notifications with savctl send, and checks that the OC
+// answers a slot proposal, keeps its tickets in --state across a restart,
+// and answers the tester's deposits with the OI's faults.
+func TestServeOCSandbox(t *testing.T) {
+	dir := t.TempDir()
+	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0")
+	ocPeers := writePeers(t, dir, "oc.json", fmt.Sprintf(`{"operators":[{"code":"FTEL","role":"oi","v2":{"url":%q}}]}`,
+		oi.urls["/sav/v2/oi"]))
+	state := filepath.Join(dir, "state.json")
+	args := []string{"--role", "oc", "--code", "BYTL", "--addr", "127.0.0.1:0", "--peers", ocPeers,
+		"--autoplay", "10ms", "--state", state}
+	oc := serveInProcess(t, 1, args...)
+	ocURL := oc.urls["/sav/v2/oc"]
+
+	r := savctl(t, "", "send", "--url", ocURL, writeFile(t, "d.json", depotJSON))
+	require.Equal(t, exitOK, r.code, r.stderr+oc.stderr.String())
+	require.JSONEq(t, `{"ok":true,"key":"FTEL00000001","version":0}`, r.stdout)
+
+	// The OI's steps, sent as the OI would.
+	step := func(name, kind string, version int, payload string) {
+		t.Helper()
+		js := fmt.Sprintf(`{"codeOC":"BYTL","codeOI":"FTEL","referenceSigSAVRaccoOC":"BYTL-0001",
+"referenceSigSAVOI":"FTEL00000001","state":"OPENACTIVE","version":%d,
+"history":[{"kind":%q,"sender":"OI","at":%q,"version":%d%s,"state":"OPENACTIVE","resultingVersion":%d}]}`,
+			version+1, kind, time.Now().Format(time.RFC3339), version, payload, version+1)
+		r := savctl(t, "", "send", "--url", ocURL, writeFile(t, name, js))
+		require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	}
+	step("solving.json", "CASE SOLVING NOTIFICATION", 0, `,"etatResolution":"ACTION A DEFINIR"`)
+	step("proposal.json", "SU CASE INFORMATION NOTIFICATION", 1,
+		`,"message":{"type":"PROPOSITION RDV","date":"2026-03-02T10:00:00+01:00"},`+
+			`"rdv":{"creneaux":[{"debut":"2026-03-05T14:00:00+01:00","fin":"2026-03-05T16:00:00+01:00"}]}`)
+	oc.waitLog(t, "autoplay: slot accepted", "ref=BYTL-0001")
+	oi.waitLog(t, "ticket event", "kind=INFORMATION", "ref=BYTL-0001")
+
+	// Stopped and started again: the ticket is still known.
+	require.Equal(t, exitOK, oc.stop(), oc.stderr.String())
+	b, err := os.ReadFile(state)
+	require.NoError(t, err)
+	require.Contains(t, string(b), `"referenceSigSAVOI": "FTEL00000001"`)
+	oc2 := serveInProcess(t, 1, args...)
+	oc2.waitLog(t, "1 ticket loaded from")
+	r = savctl(t, "", "send", "--url", oc2.urls["/sav/v2/oc"], writeFile(t, "d2.json", depotJSON))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.JSONEq(t, `{"ok":true,"key":"FTEL00000001","version":0}`, r.stdout, "filing again gives the stored ticket")
+
+	// A deposit the checks refuse, and one for an OI that cannot be reached.
+	bad := strings.Replace(depotJSON, `"referencePrise":"FT-1234-5678",`, "", 1)
+	bad = strings.Replace(bad, "BYTL-0001", "BYTL-0002", 1)
+	r = savctl(t, "", "send", "--url", oc2.urls["/sav/v2/oc"], writeFile(t, "bad.json", bad))
+	require.Equal(t, exitInvalid, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, `"ok":false`)
+	require.Equal(t, exitOK, oc2.stop())
+
+	// A state file of another sandbox, and a malformed one.
+	for _, content := range []string{`{"role":"oi","code":"FTEL","tickets":[]}`, `{`} {
+		require.NoError(t, os.WriteFile(state, []byte(content), 0o644))
+		r = savctl(t, "", append([]string{"serve"}, args...)...)
+		require.Equal(t, exitUsage, r.code, r.stderr)
+	}
+}
+
+func TestServeOCUnreachableOI(t *testing.T) {
+	dir := t.TempDir()
+	peers := writePeers(t, dir, "oc.json", `{"operators":[{"code":"FTEL","role":"oi","v2":{"url":"http://127.0.0.1:1/sav/v2/oi"}}]}`)
+	oc := serveInProcess(t, 1, "--role", "oc", "--code", "BYTL", "--addr", "127.0.0.1:0", "--peers", peers)
+	r := savctl(t, "", "send", "--url", oc.urls["/sav/v2/oc"], writeFile(t, "d.json", depotJSON))
+	require.Equal(t, exitInvalid, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"code":21`)
+}
