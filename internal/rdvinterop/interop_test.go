@@ -316,11 +316,15 @@ func snap(name string, code codes.ReturnCode, rule rdv.Rule, s *side) snapshot {
 }
 
 func filing(r rdv.Request) *ticket.Filing {
+	preloc := codes.PrelocDefautPTO
+	if r.Process() == rdv.ProcessNone {
+		preloc = codes.PrelocDefautPBO // no visit at home: no appointment needed
+	}
 	return &ticket.Filing{
 		CodeOC: codeOC, CodeOI: codeOI, TypeSAV: codes.TypeSAVSignalisation,
 		ReferenceSigSAVRaccoOC: "OC-SAV-2026-0001", ReferencePrise: "FI-1234-5678",
 		DateIncident: ticket.Date{Year: 2026, Month: time.October, Day: 1},
-		NatureDefaut: codes.NatureDefautCoupure, PrelocDefaut: codes.PrelocDefautPTO,
+		NatureDefaut: codes.NatureDefautCoupure, PrelocDefaut: preloc,
 		Client:      &ticket.Customer{Nom: "DUPONT", Prenom: "Éloïse", Contact1: "0600000001"},
 		Rdv:         r.Appointment(),
 		Commentaire: "Pas de signal chez notre cliente",
