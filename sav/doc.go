@@ -196,7 +196,10 @@
 // yet because the notification overtook the answer to its create) are not
 // recorded: the sender retries and the retry is processed. A 2.0 create of
 // an OC reference the OI already holds is answered with fault 100 carrying
-// the existing key.
+// the existing key. An OC accepts, without applying it again, a prise en
+// charge or a closure that leads to the state its copy is in already (its
+// copy was resynchronised with OC.Resync while the notification waited in
+// the OI's outbox).
 //
 // 1.0a mail is journaled by its Message-ID. A mail received again is
 // recognised and nothing is sent again: its AR is already in the outbox and

@@ -532,10 +532,16 @@ func (s v2Store) Update(ctx context.Context, codeOI, id string, apply func(*tick
 	out, err := e.opts.Store.Update(ctx, KeyOf(e.role, t), func(t *ticket.Ticket) (Effects, error) {
 		from = len(t.History)
 		if err := apply(t); err != nil {
+			if e.role == codes.RoleOC && alreadyThere(err) {
+				return Effects{}, errAlreadyThere
+			}
 			return Effects{}, err
 		}
 		return e.afterPartnerStep(t, from)
 	})
+	if errors.Is(err, errAlreadyThere) {
+		return e.opts.Store.Get(ctx, KeyOf(e.role, t))
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -545,6 +551,29 @@ func (s v2Store) Update(ctx context.Context, codeOI, id string, apply func(*tick
 	}
 	e.emit(ctx, partner, ProtocolV2, from, out)
 	return out, nil
+}
+
+// errAlreadyThere: the OI's step leads to the state the OC's copy is in
+// already.
+var errAlreadyThere = errors.New("sav: the ticket is already in the state the step leads to")
+
+// alreadyThere reports a refusal of an OI step that would lead to the state
+// the ticket is in: the OC's copy reflects it already (it was resynchronised
+// from the OI while the notification waited in the OI's outbox). The OC
+// accepts such a step without applying it, so the notification does not
+// park at the OI.
+func alreadyThere(err error) bool {
+	var te *ticket.TransitionError
+	if !errors.As(err, &te) || !errors.Is(err, ticket.ErrWrongState) {
+		return false
+	}
+	switch te.Kind {
+	case ticket.KindCaseSolving:
+		return te.State == ticket.StateOpenActive
+	case ticket.KindCaseSolved:
+		return te.State == ticket.StateClosed
+	}
+	return false
 }
 
 // afterPartnerStep runs in the commit of a partner's step: a gateway

@@ -319,7 +319,9 @@ func (c *OC) Send(ctx context.Context, key Key, tx ticket.Transaction) (*ticket.
 
 // Resync replaces our copy's state with the OI's (getTroubleTicketByKey),
 // keeping our history; 2.0 only (1.0a has no such request:
-// *UnsupportedError).
+// *UnsupportedError). A prise en charge or closure the OI notifies later,
+// and that the resynchronised copy reflects already, is accepted without
+// being applied again.
 func (c *OC) Resync(ctx context.Context, key Key) (*ticket.Ticket, error) {
 	e := c.e
 	key.Role = codes.RoleOC
