@@ -18,6 +18,26 @@
 // declared on the envelope exactly as in a standalone document.
 // [CaptureElement] turns an element into such a standalone fragment.
 //
+// # Plain envelopes and single-purpose services
+//
+// The Plan de charge SAV and InfoTravaux services share a plainer SOAP 1.1
+// layer, built on the same pieces. [EnvelopeReader] reads an envelope entry
+// by entry: Header entries and the first Body entry go to callbacks with the
+// decoder of the whole document, a soap:Fault comes back as a [*Fault] whose
+// detail entries go to a third callback; any declared encoding is read, DTDs
+// are refused, and errors are [*EnvelopeError] (with the input offset) or
+// [ErrNoBody]. [WriteEnvelope] and [WriteFault] write a compact envelope
+// around caller-supplied writers ([Marshal] adapts encoding/xml).
+// [Contract] binds the three to one service's namespace and fault detail
+// type; packages internal/rdvwire and internal/infowire are such contracts.
+//
+// On the HTTP side, [Service] is the handler scaffolding of one such
+// service (?wsdl, POST only, a size-limited body, status 200 or 500 with a
+// fault), [Post] the client's exchange (content type, SOAPAction, response
+// size limit), [AnswerError] the classification of what came back, and
+// [FaultClass] and [FaultMessage] the faultcode and message of a return
+// code. Package soaptest holds what their interop tests share.
+//
 // # Errors
 //
 // Decoding errors are [*Error] values carrying the line, the element's local
