@@ -86,6 +86,8 @@ func TestRdvInfoRoundTrip(t *testing.T) {
 			Slots: []rdv.Slot{rdvAfter}}, "202610261400-1800", ""},
 		{"CONFIRMATION RDV", rdv.Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: rdvAt,
 			Slots: []rdv.Slot{rdvSpring}}, "202703280100-0400", codes.EtatResolutionPlanifiee},
+		{"DEMANDE RDV with the booking id", rdv.Message{Type: codes.TypeMessageDemandeRdv, Sender: codes.RoleOI,
+			At: rdvAt, IdRdv: "RDV-2026-0042", Texte: "101 RDV NON DISPONIBLE"}, "", ""},
 		{"message in the repeated hour", rdv.Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC,
 			At: rdvParis(2026, time.October, 25, 0, 30), Slots: []rdv.Slot{rdvAutumn}}, "202610250100-0400", ""},
 	}
