@@ -105,53 +105,40 @@ func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fau
 	switch q.op {
 	case OpRechercheCreneauxLibres:
 		q.search.SirenOC = h.SirenOC
-		if err := q.search.Check(); err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		cs, err := s.Planning.Search(ctx, *q.search)
-		if err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		err = rdvwire.Encode(out, rh, wireSearchReponse(cs))
-		return s.encoded(ctx, q.op, err)
+		return answer(ctx, s, q.op, out, rh, q.search, s.Planning.Search, wireSearchReponse)
 	case OpReservationCreneau:
 		q.book.SirenOC = h.SirenOC
-		if err := q.book.Check(); err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		id, err := s.Planning.Book(ctx, *q.book)
-		if err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		err = rdvwire.Encode(out, rh, &xBookReponse{XMLName: tns(elemBookReponse), IdRendezvous: id})
-		return s.encoded(ctx, q.op, err)
+		return answer(ctx, s, q.op, out, rh, q.book, s.Planning.Book, func(id string) *xBookReponse {
+			return &xBookReponse{XMLName: tns(elemBookReponse), IdRendezvous: id}
+		})
 	case OpConsultationRdv:
 		q.consult.SirenOC = h.SirenOC
-		if err := q.consult.Check(); err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		rv, err := s.Planning.Consult(ctx, *q.consult)
-		if err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		err = rdvwire.Encode(out, rh, wireConsultReponse(rv))
-		return s.encoded(ctx, q.op, err)
+		return answer(ctx, s, q.op, out, rh, q.consult, s.Planning.Consult, wireConsultReponse)
 	case OpReportRDV:
 		q.report.SirenOC = h.SirenOC
-		if err := q.report.Check(); err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		if _, err := s.Planning.Report(ctx, *q.report); err != nil {
-			return s.asFault(ctx, q.op, err)
-		}
-		err := rdvwire.Encode(out, rh, &xReportReponse{XMLName: tns(elemReportReponse)})
-		return s.encoded(ctx, q.op, err)
+		return answer(ctx, s, q.op, out, rh, q.report, s.Planning.Report, func(string) *xReportReponse {
+			return &xReportReponse{XMLName: tns(elemReportReponse)}
+		})
 	}
 	return Faultf(codes.ReturnCodeBadInterface, "", "no operation in the Body")
 }
 
-func (s *Server) encoded(ctx context.Context, op Operation, err error) *Fault {
+// answer runs one operation: it checks the request q, hands it to the
+// planning's method call and writes the answer wire makes of the result, or
+// returns the fault to answer.
+func answer[Q any, PQ interface {
+	*Q
+	Check() error
+}, R, B any](ctx context.Context, s *Server, op Operation, out *bytes.Buffer, rh *xEntete, q PQ,
+	call func(context.Context, Q) (R, error), wire func(R) *B) *Fault {
+	if err := q.Check(); err != nil {
+		return s.asFault(ctx, op, err)
+	}
+	r, err := call(ctx, *q)
 	if err != nil {
+		return s.asFault(ctx, op, err)
+	}
+	if err := rdvwire.Encode(out, rh, wire(r)); err != nil {
 		return s.asFault(ctx, op, err)
 	}
 	return nil
