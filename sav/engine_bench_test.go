@@ -185,3 +185,33 @@ func BenchmarkOIDepotMail(b *testing.B) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// BenchmarkOCNotification is a 2.0 notification (CASE SOLVING
+// NOTIFICATION) received by the OC engine over loopback: journal, lifecycle,
+// store, event.
+func BenchmarkOCNotification(b *testing.B) {
+	pair, err := savtest.Start(savtest.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pair.Close()
+	ctx := context.Background()
+	ids := make([]string, b.N)
+	for i := range ids {
+		tk, err := pair.OC.File(ctx, pair.Filing(fmt.Sprintf("N-%d", i)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = tk.ReferenceSigSAVOI
+	}
+	c, err := pair.V2Client(codes.RoleOI)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		if _, err := c.Set(ctx, ids[i], ticket.Transaction{Kind: ticket.KindCaseSolving}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
