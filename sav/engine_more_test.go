@@ -226,3 +226,43 @@ func TestV2DuplicateCreate(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, un)
 }
+
+// TestDepotSeveralLines: one DEPOT file of three lines, one of them
+// invalid, is answered by one AR file of three lines in order; two tickets
+// are created.
+func TestDepotSeveralLines(t *testing.T) {
+	ctx := context.Background()
+	p := savtest.NewPair(t, savtest.Options{Protocol: savtest.V1A})
+	var recs []v1a.Record
+	for _, ref := range []string{"L-1", "L-2", "L-3"} {
+		d, _, err := v1a.DepotFromFiling(p.Filing(ref))
+		require.NoError(t, err)
+		recs = append(recs, d)
+	}
+	recs[1].(*v1a.Depot).PrelocDefaut = codes.PrelocDefautPTO // home intervention without customer nor rdv: KO
+	name := v1a.FileName{Flow: v1a.FlowDepot, Sender: "BYTL", Recipient: "FTEL", Time: time.Now(), Seq: 12}
+	m, err := v1a.NewMessage(p.OCAddress, []mail.Address{p.OIAddress}, name, recs, nil)
+	require.NoError(t, err)
+	m.MessageID = "multi@bytl.test"
+	raw, err := m.Bytes()
+	require.NoError(t, err)
+	in, err := v1a.ReadMail(bytes.NewReader(raw))
+	require.NoError(t, err)
+	require.NoError(t, p.OI.MailHandler().HandleMail(ctx, in))
+
+	list, err := p.OI.List(ctx, sav.Query{})
+	require.NoError(t, err)
+	require.Len(t, list, 2)
+	require.Eventually(t, func() bool { return countMail(t, p.Post.Maildir(p.OCAddress.Address).Dir()) == 1 },
+		5*time.Second, 10*time.Millisecond)
+	ar, err := v1a.ReadMail(bytes.NewReader(lastMail(t, p.Post.Maildir(p.OCAddress.Address).Dir(), "multi@bytl.test")))
+	require.NoError(t, err)
+	require.Len(t, ar.Records, 3)
+	var got []string
+	for _, r := range ar.Records {
+		a := r.(*v1a.AR)
+		got = append(got, a.ReferenceSigSAVRaccoOC+" "+string(a.StatutAR))
+	}
+	require.Equal(t, []string{"L-1 OK", "L-2 KO", "L-3 OK"}, got)
+	require.Equal(t, codes.ReturnCodeMissing, ar.Records[1].(*v1a.AR).CodeRetour)
+}
