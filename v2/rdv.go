@@ -113,7 +113,7 @@ func (r *SetTroubleTicketByValueRequest) RdvMessage(p *Profile) (rdv.Message, er
 	s := v.SAV
 	kind, err := s.Kind()
 	if err != nil {
-		return rdv.Message{}, rdvErr("transaction", codes.ReturnCodeNotInList, quote(s.Transaction.Value))
+		return rdv.Message{}, rdvErr("transaction", codes.ReturnCodeNotInList, rdvQuote(s.Transaction.Value))
 	}
 	switch kind {
 	case ticket.KindCaseSolving, ticket.KindSUInformation, ticket.KindCOInformation:
@@ -211,7 +211,7 @@ func (r *CreateTroubleTicketByValueRequest) SetRdvRequest(req rdv.Request) error
 	return nil
 }
 
-func quote(s string) string { return strconv.Quote(s) }
+func rdvQuote(s string) string { return strconv.Quote(s) }
 
 // creneauxSlots converts sav:creneau elements to slots in zone loc.
 func creneauxSlots(cs []Creneau, loc *time.Location) []rdv.Slot {
@@ -220,12 +220,12 @@ func creneauxSlots(cs []Creneau, loc *time.Location) []rdv.Slot {
 	}
 	out := make([]rdv.Slot, len(cs))
 	for i, c := range cs {
-		out[i] = rdv.Slot{Debut: inZone(c.Debut, loc), Fin: inZone(c.Fin, loc)}
+		out[i] = rdv.Slot{Debut: rdvInZone(c.Debut, loc), Fin: rdvInZone(c.Fin, loc)}
 	}
 	return out
 }
 
-func inZone(t time.Time, loc *time.Location) time.Time {
+func rdvInZone(t time.Time, loc *time.Location) time.Time {
 	if t.IsZero() {
 		return t
 	}
@@ -240,12 +240,12 @@ func checkRdvRequest(r rdv.Request, now time.Time) error {
 	case r.IdRdv != "" && len(r.Slots) > 0:
 		return rdvErr("rdv", codes.ReturnCodeUnexpected, "a booking id and proposed slots are mutually exclusive")
 	case len(r.Slots) > 0:
-		return slotsErr(rdv.CheckSlots(r.Slots, now))
+		return rdvSlotsErr(rdv.CheckSlots(r.Slots, now))
 	}
 	return nil
 }
 
-func slotsErr(err error) error {
+func rdvSlotsErr(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -263,7 +263,7 @@ func checkRdvMessage(m *rdv.Message) error {
 	case t == "":
 		return rdvErr("type", codes.ReturnCodeMissing, "")
 	case !t.Valid():
-		return rdvErr("type", codes.ReturnCodeNotInList, quote(string(t)))
+		return rdvErr("type", codes.ReturnCodeNotInList, rdvQuote(string(t)))
 	case !rdv.IsRdv(t):
 		return rdvErr("type", codes.ReturnCodeUnexpected, string(t)+" is not an appointment message")
 	}
@@ -271,7 +271,7 @@ func checkRdvMessage(m *rdv.Message) error {
 	case m.Sender == "":
 		return rdvErr("transaction", codes.ReturnCodeMissing, "no sender")
 	case !m.Sender.Valid():
-		return rdvErr("transaction", codes.ReturnCodeNotInList, quote(string(m.Sender))+" (OI or OC)")
+		return rdvErr("transaction", codes.ReturnCodeNotInList, rdvQuote(string(m.Sender))+" (OI or OC)")
 	case !t.SentBy(m.Sender):
 		return rdvErr("type", codes.ReturnCodeUnexpected, string(t)+" is not sent by the "+string(m.Sender))
 	}
@@ -311,5 +311,5 @@ func checkRdvMessage(m *rdv.Message) error {
 			return nil
 		}
 	}
-	return slotsErr(rdv.CheckSlots(m.Slots, m.At))
+	return rdvSlotsErr(rdv.CheckSlots(m.Slots, m.At))
 }
