@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/mail"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/savtest"
 	"github.com/opensav/savsdk/ticket"
+	"github.com/opensav/savsdk/v1a"
 	v2 "github.com/opensav/savsdk/v2"
 )
 
@@ -227,4 +229,39 @@ func TestCheckFilingAndTransaction(t *testing.T) {
 	require.NoError(t, sav.CheckTransaction(sav.ProtocolV2, ticket.Transaction{Kind: ticket.KindCancel}))
 	home.Rdv = &ticket.Appointment{IdRdv: "RDV-1"}
 	require.NoError(t, sav.CheckFiling(sav.ProtocolV1A, home))
+}
+
+// TestGatewayRelayTimeout: a 1.0a OI that never answers makes the gateway
+// answer the 2.0 create with fault 21 (temporary); the OC's ticket stays
+// Submitted, to be filed again.
+func TestGatewayRelayTimeout(t *testing.T) {
+	ctx := context.Background()
+	ocEP, gwEP := endpoint(t), endpoint(t)
+	gwStore := sav.NewMemStore()
+	var sent atomic.Int32
+	silent := v1a.SenderFunc(func(context.Context, *v1a.Message) error { sent.Add(1); return nil })
+	oc, err := sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), CreateRetries: 1,
+		CreateBackoff: 10 * time.Millisecond,
+		Peers:         &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"}}}}})
+	require.NoError(t, err)
+	gw, err := sav.NewGateway(sav.GatewayOptions{RelayTimeout: 50 * time.Millisecond,
+		Upstream: sav.Options{Code: "FTEL", Store: gwStore,
+			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"}}}}},
+		Downstream: sav.Options{Code: "BYTL", Store: gwStore, MailFrom: mail.Address{Address: "gw@bytl.test"}, Mail: silent,
+			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: "sav@ftel.test"}}}}}})
+	require.NoError(t, err)
+	ocEP.Handle("/sav/v2/oc", oc.V2Handler())
+	gwEP.Handle("/sav/v2/oi", gw.OI.V2Handler())
+	startAll(t, nil, oc.Run, gw.Run)
+
+	tk, err := oc.File(ctx, savtest.Filing("BYTL", "FTEL", "GW-T"))
+	var fe *v2.FaultError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, codes.ReturnCodeNoResponse, fe.ReturnCode())
+	require.Equal(t, ticket.StateSubmitted, tk.State)
+	up, err := gw.OI.List(ctx, sav.Query{})
+	require.NoError(t, err)
+	require.Empty(t, up, "no ticket answered upstream before the OI's AR")
+	require.Eventually(t, func() bool { return sent.Load() == 1 }, 5*time.Second, 10*time.Millisecond,
+		"one DEPOT relayed, whatever the retries")
 }
