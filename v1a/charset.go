@@ -236,6 +236,7 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 		}
 		return append(dst, s...), 0, true
 	}
+	lat := latinTableOf(cm)
 	for i := 0; i < len(s); i++ {
 		if s[i] < utf8.RuneSelf {
 			dst = append(dst, s[i])
@@ -245,7 +246,13 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 		if r == utf8.RuneError && n == 1 {
 			return dst, r, false
 		}
-		b, ok := cm.EncodeRune(r)
+		var b byte
+		var ok bool
+		if lat != nil && r < 0x100 {
+			b, ok = byte(lat[r]), lat[r] != 0
+		} else {
+			b, ok = cm.EncodeRune(r)
+		}
 		if !ok {
 			return dst, r, false
 		}
@@ -253,4 +260,32 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 		i += n - 1
 	}
 	return dst, 0, true
+}
+
+// latinTable holds, for each rune below U+0100, 0x100 | its byte in a
+// charset, or 0 when the charset cannot encode it.
+type latinTable [256]uint16
+
+func latinTableFor(cm *charmap.Charmap) *latinTable {
+	var t latinTable
+	for r := range t {
+		if b, ok := cm.EncodeRune(rune(r)); ok {
+			t[r] = 0x100 | uint16(b)
+		}
+	}
+	return &t
+}
+
+var cp1252Latin, latin9Latin = latinTableFor(charmap.Windows1252), latinTableFor(charmap.ISO8859_15)
+
+// latinTableOf returns the latinTable of the charsets the writer writes,
+// nil for others.
+func latinTableOf(cm *charmap.Charmap) *latinTable {
+	switch cm {
+	case charmap.Windows1252:
+		return cp1252Latin
+	case charmap.ISO8859_15:
+		return latin9Latin
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/charmap"
 
 	"github.com/opensav/savsdk/ticket"
 )
@@ -26,6 +27,7 @@ func TestHasControl(t *testing.T) {
 			for _, multi := range []bool{false, true} {
 				require.Equal(t, slow(s, multi), hasControl(s, multi), "%q at %d", c, pos)
 			}
+			require.Equal(t, !slow(s, false), controlFree([]byte(s)), "%q at %d", c, pos)
 		}
 	}
 }
@@ -85,4 +87,68 @@ func TestScannerFastLineCharsets(t *testing.T) {
 		require.Equal(t, want, cells(&odd, line), "%q", line)
 	}
 	require.Equal(t, []string{"a;b", "c"}, cells(&odd, "a\x81b;c\n"))
+}
+
+// The writer's cached Paris clock formats times and slots as the
+// package-level functions do, across changes of time and for slots that
+// cannot be written.
+func TestParisClock(t *testing.T) {
+	var z parisClock
+	old := func(slots []ticket.Slot) (string, bool) {
+		if !slotsWritable(slots) {
+			return "", false
+		}
+		var parts []string
+		for _, sl := range slots {
+			w, _ := slotWire(sl)
+			parts = append(parts, w)
+		}
+		return strings.Join(parts, "|"), true
+	}
+	var starts []time.Time
+	for _, y := range []int{1916, 1940, 1945, 1976, 2000, 2026, 2027, 2100} {
+		for _, d := range []time.Time{
+			time.Date(y, 3, 1, 0, 0, 0, 0, ticket.Paris), time.Date(y, 10, 1, 0, 0, 0, 0, ticket.Paris),
+			time.Date(y, 6, 14, 20, 0, 0, 0, ticket.Paris), time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC),
+		} {
+			for h := 0; h < 40*24; h += 7 {
+				starts = append(starts, d.Add(time.Duration(h)*time.Hour))
+			}
+		}
+	}
+	for _, st := range starts {
+		for _, st := range []time.Time{st, st.Add(30 * time.Minute), st.Add(time.Second), st.Add(time.Millisecond)} {
+			require.Equal(t, string(appendClock(nil, st, true)), string(z.appendClock(nil, st, true)), "%v", st)
+			require.Equal(t, string(appendClock(nil, st, false)), string(z.appendClock(nil, st, false)), "%v", st)
+			y, m, d := st.In(ticket.Paris).Date()
+			for _, fin := range []time.Time{st.Add(2 * time.Hour), st.Add(23 * time.Hour), st.Add(90 * time.Second),
+				time.Date(y, m, d+1, 0, 0, 0, 0, ticket.Paris), time.Date(y, m, d+1, 0, 1, 0, 0, ticket.Paris)} {
+				slots := []ticket.Slot{{Debut: st, Fin: fin}, {Debut: st.Add(time.Hour), Fin: fin}}
+				want, wantOK := old(slots)
+				got, ok := z.appendSlots([]byte("x"), slots)
+				require.Equal(t, wantOK, ok, "%v", slots)
+				if ok {
+					require.Equal(t, "x"+want, string(got), "%v", slots)
+				} else {
+					require.Equal(t, "x", string(got))
+				}
+			}
+		}
+	}
+}
+
+// appendEncoded's table of the first 256 runes agrees with the charmaps.
+func TestAppendEncodedLatin(t *testing.T) {
+	for _, cm := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_15} {
+		for r := rune(0x80); r < 0x200; r++ {
+			wantB, wantOK := cm.EncodeRune(r)
+			got, bad, ok := appendEncoded(nil, "a"+string(r), cm)
+			require.Equal(t, wantOK, ok, "%U", r)
+			if ok {
+				require.Equal(t, []byte{'a', wantB}, got, "%U", r)
+			} else {
+				require.Equal(t, r, bad)
+			}
+		}
+	}
 }

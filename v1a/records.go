@@ -701,34 +701,18 @@ func (v value) zero() bool {
 }
 
 // appendWire appends the wire form of a date, time, slots or number value
-// (ASCII, never quoted); false when it cannot be written.
-func (v value) appendWire(dst []byte, k kind) ([]byte, bool) {
+// (ASCII, never quoted); false when it cannot be written. z converts times
+// to Paris wall clocks.
+func (v value) appendWire(dst []byte, k kind, z *parisClock) ([]byte, bool) {
 	switch v.k {
 	case vDate:
 		dst = appendN(dst, int(v.n/10000), 4)
 		dst = appendN(dst, int(v.n/100%100), 2)
 		return appendN(dst, int(v.n%100), 2), true
 	case vTime:
-		return appendClock(dst, time.Unix(v.n, 0), k != kindMinute), true
+		return z.appendClock(dst, time.Unix(v.n, 0), k != kindMinute), true
 	case vSlots:
-		if !slotsWritable(v.slots) {
-			return dst, false
-		}
-		for i, sl := range v.slots {
-			if i > 0 {
-				dst = append(dst, '|')
-			}
-			dst = appendClock(dst, sl.Debut, false)
-			dst = append(dst, '-')
-			f := sl.Fin.In(ticket.Paris)
-			if f.Day() != sl.Debut.In(ticket.Paris).Day() {
-				dst = append(dst, "2400"...)
-			} else {
-				h, m, _ := f.Clock()
-				dst = appendN(appendN(dst, h, 2), m, 2)
-			}
-		}
-		return dst, true
+		return z.appendSlots(dst, v.slots)
 	case vNum:
 		return strconv.AppendInt(dst, v.n, 10), true
 	}

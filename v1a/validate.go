@@ -2,6 +2,7 @@ package v1a
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"hash/maphash"
 	"slices"
@@ -70,6 +71,9 @@ type Validator struct {
 	plans    map[*Layout]plan
 	// lastLayout is the layout of the last record's flow.
 	lastLayout *Layout
+	// lastPlan is the plan of lastPlanOf, the last layout checked.
+	lastPlanOf *Layout
+	lastPlan   plan
 
 	todayAt time.Time   // the now today was computed for
 	today   ticket.Date // its day in Europe/Paris
@@ -131,13 +135,17 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 		bad = re.bad
 	}
 	layout := v.layout(rec.Flow())
-	if v.plans == nil {
-		v.plans = make(map[*Layout]plan)
-	}
-	p, ok := v.plans[layout]
-	if !ok {
-		p = layout.plan()
-		v.plans[layout] = p
+	p := v.lastPlan
+	if v.lastPlanOf != layout {
+		if v.plans == nil {
+			v.plans = make(map[*Layout]plan)
+		}
+		var ok bool
+		if p, ok = v.plans[layout]; !ok {
+			p = layout.plan()
+			v.plans[layout] = p
+		}
+		v.lastPlanOf, v.lastPlan = layout, p
 	}
 	now := v.now()
 	if !now.Equal(v.todayAt) {
@@ -380,17 +388,12 @@ func multiLine(f Field) bool { return f == FieldCommentaire || f == FieldMotifRe
 
 // hasControl reports control characters; multiLine allows line breaks and
 // tabs (comments). Eight bytes at a time, as text rarely has any.
-func hasControl[T string | []byte](s T, multiLine bool) bool {
+func hasControl(s string, multiLine bool) bool {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// A byte below 0x20, or a DEL (0x7F), in w?
-		const lo, hi = 0x0101010101010101, 0x8080808080808080
-		below := (w - 0x20*lo) &^ w & hi
-		x := w ^ 0x7f*lo
-		del := (x - lo) &^ x & hi
-		if below|del != 0 {
+		if controlWord(w) {
 			break
 		}
 	}
@@ -404,6 +407,33 @@ func hasControl[T string | []byte](s T, multiLine bool) bool {
 		}
 	}
 	return false
+}
+
+// controlWord reports a byte below 0x20, or a DEL (0x7F), among the eight
+// bytes of w.
+func controlWord(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	below := (w - 0x20*lo) &^ w & hi
+	x := w ^ 0x7f*lo
+	del := (x - lo) &^ x & hi
+	return below|del != 0
+}
+
+// controlFree reports bytes without any control character (line breaks and
+// tabs included).
+func controlFree(b []byte) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if controlWord(binary.LittleEndian.Uint64(b[i:])) {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] < 0x20 || b[i] == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // code checks a coded column's value against its list.

@@ -1,6 +1,7 @@
 package v1a
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -189,7 +190,75 @@ func formatClock(t time.Time, layout string) string {
 // appendClock appends AAAAMMJJHHMM, and SS with seconds, of t in
 // Europe/Paris.
 func appendClock(b []byte, t time.Time, seconds bool) []byte {
-	t = t.In(ticket.Paris)
+	return appendWallClock(b, t.In(ticket.Paris), seconds)
+}
+
+// parisClock turns instants into Europe/Paris wall clocks, remembering the
+// span of the last offset it met ([time.Time.ZoneBounds]), so that times of
+// the same season cost no lookup in the zone's transitions.
+type parisClock struct {
+	start, end int64 // Unix seconds of the span [start, end) of offset off
+	off        int64
+	ok         bool
+}
+
+// wall returns the Paris wall clock of t, as a UTC time.
+func (z *parisClock) wall(t time.Time) time.Time {
+	sec := t.Unix()
+	if !z.ok || sec < z.start || sec >= z.end {
+		p := t.In(ticket.Paris)
+		_, off := p.Zone()
+		start, end := p.ZoneBounds()
+		z.start, z.end, z.off, z.ok = math.MinInt64, math.MaxInt64, int64(off), true
+		if !start.IsZero() {
+			z.start = start.Unix()
+		}
+		if !end.IsZero() {
+			z.end = end.Unix()
+		}
+	}
+	return time.Unix(sec+z.off, int64(t.Nanosecond())).UTC()
+}
+
+// appendClock is the package-level appendClock.
+func (z *parisClock) appendClock(b []byte, t time.Time, seconds bool) []byte {
+	return appendWallClock(b, z.wall(t), seconds)
+}
+
+// appendSlots appends the wire form of slots, as slotWire writes each,
+// separated by '|'; false, with dst as it was, when one cannot be written
+// (see slotsWritable).
+func (z *parisClock) appendSlots(dst []byte, slots []ticket.Slot) ([]byte, bool) {
+	n := len(dst)
+	for i, sl := range slots {
+		d, f := z.wall(sl.Debut), z.wall(sl.Fin)
+		if d.Second() != 0 || d.Nanosecond() != 0 || f.Second() != 0 || f.Nanosecond() != 0 {
+			return dst[:n], false
+		}
+		y, m, dd := d.Date()
+		fy, fm, fd := f.Date()
+		sameDay := fy == y && fm == m && fd == dd
+		if !sameDay && !sl.Fin.Equal(time.Date(y, m, dd+1, 0, 0, 0, 0, ticket.Paris)) {
+			return dst[:n], false
+		}
+		if i > 0 {
+			dst = append(dst, '|')
+		}
+		dst = appendWallClock(dst, d, false)
+		dst = append(dst, '-')
+		if fd != dd {
+			dst = append(dst, "2400"...)
+		} else {
+			h, mi, _ := f.Clock()
+			dst = appendN(appendN(dst, h, 2), mi, 2)
+		}
+	}
+	return dst, true
+}
+
+// appendWallClock appends AAAAMMJJHHMM, and SS with seconds, of the wall
+// clock of t in its own location.
+func appendWallClock(b []byte, t time.Time, seconds bool) []byte {
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
 	b = appendN(b, y, 4)

@@ -44,6 +44,7 @@ type Writer struct {
 	err    error
 	buf    []byte
 	cell   []byte
+	clock  parisClock
 }
 
 // NewWriter returns a Writer of flow f records to w, SpreadsheetSafe on.
@@ -127,7 +128,7 @@ func (w *Writer) Write(rec Record) error {
 			}
 			n := len(w.buf)
 			var ok bool
-			w.buf, ok = v.appendWire(w.buf, k)
+			w.buf, ok = v.appendWire(w.buf, k, &w.clock)
 			if !ok {
 				return &codes.ValueError{Field: cols[i].Name, Code: codes.ReturnCodeBadFormat,
 					Reason: "a slot must start and end on the same day, in whole minutes"}
