@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/rdv/plancharge"
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/ticket"
 )
@@ -36,6 +37,8 @@ type autoplayer struct {
 	logger *slog.Logger
 	oi     *sav.OI
 	oc     *sav.OC
+	// planning, for an OI, holds the slots OCs booked (IdRdv).
+	planning *plancharge.MemPlanning
 }
 
 func (a *autoplayer) HandleEvent(_ context.Context, ev sav.Event) {
@@ -106,10 +109,26 @@ func (a *autoplayer) playOI(key sav.Key) {
 		}},
 		{"appointment confirmed", func(t *ticket.Ticket) (*ticket.Ticket, error) {
 			r := t.Rdv
-			if r == nil || len(r.Creneaux) == 0 {
+			if r == nil {
 				return nil, nil
 			}
-			return a.oi.ConfirmRdv(a.ctx, key, r.Creneaux[0], r.IdRdv)
+			if len(r.Creneaux) > 0 {
+				return a.oi.ConfirmRdv(a.ctx, key, r.Creneaux[0], r.IdRdv)
+			}
+			if r.IdRdv == "" {
+				return nil, nil
+			}
+			if a.booked(r.IdRdv) {
+				if err := a.planning.Confirm(a.ctx, r.IdRdv); err != nil {
+					return nil, err
+				}
+			}
+			// The booking id names the slot (an id and slots are mutually
+			// exclusive in a ticket's appointment).
+			return a.oi.Send(a.ctx, key, ticket.Transaction{Kind: ticket.KindSUInformation,
+				EtatResolution: codes.EtatResolutionPlanifiee,
+				Message:        &ticket.Message{Type: codes.TypeMessageConfirmationRdv, Date: time.Now()},
+				Rdv:            &ticket.Appointment{IdRdv: r.IdRdv}})
 		}},
 		{"closed", func(t *ticket.Ticket) (*ticket.Ticket, error) {
 			return a.oi.Close(a.ctx, key, ticket.Closure{Code: autoplayClosure, Responsabilite: codes.ResponsabiliteOI,
@@ -143,6 +162,20 @@ func (a *autoplayer) playOI(key sav.Key) {
 				"version", done.Version)
 		}
 	}
+}
+
+// booked reports whether an appointment was booked in the sandbox's Plan
+// de charge.
+func (a *autoplayer) booked(id string) bool {
+	if id == "" || a.planning == nil {
+		return false
+	}
+	for _, r := range a.planning.Appointments() {
+		if r.IdRendezVous == id {
+			return true
+		}
+	}
+	return false
 }
 
 // closeIfCancelRequested closes a ticket whose cancellation the OC

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/rdv/plancharge"
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/v2"
 )
@@ -36,6 +37,8 @@ type serveConfig struct {
 	// Exactly one engine is set, the one of the role.
 	oi *sav.OI
 	oc *sav.OC
+	// planning is the OI's Plan de charge, where OCs book slots.
+	planning *plancharge.MemPlanning
 }
 
 // endpoint is one web service the sandbox serves, on a fixed path
@@ -151,6 +154,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 			why, field)
 	}
 
+	if f.autoplay > 0 && len(cfg.peers.Operators) == 0 {
+		fmt.Fprintln(e.stderr, "savctl serve: --autoplay without partners in --peers: its steps cannot be notified to anyone")
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -207,6 +213,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	for _, ep := range eps {
 		mux.Handle(ep.path, ep.handler)
+	}
+	if play != nil {
+		play.planning = cfg.planning
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {

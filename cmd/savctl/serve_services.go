@@ -17,6 +17,7 @@ func planChargeEndpoints(cfg *serveConfig) ([]endpoint, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.planning = p
 	return []endpoint{{"/sav-ftth/services/rdvFtthSav", &plancharge.Server{Planning: p, Logger: cfg.logger}}}, nil
 }
 

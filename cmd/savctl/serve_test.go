@@ -12,6 +12,10 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/rdv/plancharge"
+	"github.com/opensav/savsdk/ticket"
 )
 
 // served is a savctl serve running in-process.
@@ -256,4 +260,33 @@ func TestServeOCUnreachableOI(t *testing.T) {
 	r := savctl(t, "", "send", "--url", oc.urls["/sav/v2/oc"], writeFile(t, "d.json", depotJSON))
 	require.Equal(t, exitInvalid, r.code, r.stderr)
 	require.Contains(t, r.stdout, `"code":21`)
+}
+
+// TestServeAutoplayBookedSlot books a slot in the OI sandbox's Plan de
+// charge, files a deposit naming the booking, and sees the OI confirm that
+// slot before closing.
+func TestServeAutoplayBookedSlot(t *testing.T) {
+	peers := writePeers(t, t.TempDir(), "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v2":{"url":"http://127.0.0.1:1/sav/v2/oc"}}]}`)
+	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--autoplay", "20ms",
+		"--peers", peers)
+	ctx := context.Background()
+	pc := &plancharge.Client{URL: oi.urls["/sav-ftth/services/rdvFtthSav"], SirenOC: "123456789", SirenOI: "987654321"}
+	day := time.Now().In(ticket.Paris).Truncate(24*time.Hour).AddDate(0, 0, 3)
+	slots, err := pc.Search(ctx, plancharge.SearchRequest{TypeIntervention: plancharge.TypeInterventionS,
+		NatureProduit: plancharge.NatureProduitFTTHAcces, SegmentMarche: plancharge.SegmentMarcheGP,
+		CodeInsee: "75056", DateDebut: day, DateFin: day.AddDate(0, 0, 7), DefectPrelocalization: codes.PrelocDefautPBO})
+	require.NoError(t, err)
+	require.NotEmpty(t, slots)
+	id, err := pc.Book(ctx, plancharge.BookRequest{NatureProduit: plancharge.NatureProduitFTTHAcces,
+		SegmentMarche: plancharge.SegmentMarcheGP, CodeInsee: "75056", IdCreneau: slots[0].IdOI})
+	require.NoError(t, err)
+
+	depot := strings.Replace(depotJSON, `"commentaire"`, fmt.Sprintf(`"rdv":{"idRdv":%q},"commentaire"`, id), 1)
+	r := savctl(t, "", "send", "--url", oi.urls["/sav/v2/oi"], writeFile(t, "d.json", depot))
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	oi.waitLog(t, "autoplay: appointment confirmed", "ref=BYTL-0001")
+	oi.waitLog(t, "autoplay: closed", "ref=BYTL-0001")
+	rv, err := pc.Consult(ctx, plancharge.ConsultRequest{IdRendezVous: id})
+	require.NoError(t, err)
+	require.Equal(t, plancharge.StatutRendezVous("CONFIRME"), rv.StatutRendezVous)
 }
