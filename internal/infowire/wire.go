@@ -7,7 +7,6 @@
 package infowire
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/opensav/savsdk/internal/soap"
@@ -45,13 +44,7 @@ type SyntaxError = soap.EnvelopeError
 // which Decode reads itself and returns as a [*Fault] error. Entries after
 // the first are not read. The document may declare any encoding the WHATWG
 // Encoding Standard names.
-func Decode(r io.Reader, header, body Entry) error {
-	f, info, err := contract.Read(r, header, body)
-	if err != nil || f == nil {
-		return err
-	}
-	return &Fault{Code: f.Code.Local, String: f.String, Actor: f.Actor, Info: info}
-}
+func Decode(r io.Reader, header, body Entry) error { return contract.Decode(r, header, body) }
 
 // InfoFtthError is the detail of the contract's fault, element
 // tns:infoFtthError.
@@ -60,21 +53,15 @@ type InfoFtthError struct {
 	MessageRetour string `xml:"messageRetour"`
 }
 
-// Fault is a SOAP 1.1 fault. Code is the local part of faultcode (Client,
-// Server); Info is the infoFtthError detail when the fault carries one.
-type Fault struct {
-	Code   string
-	String string
-	Actor  string
-	Info   *InfoFtthError
-}
+// Layer names this package in the messages of its faults.
+func (InfoFtthError) Layer() string { return "infowire" }
 
-func (f *Fault) Error() string {
-	if f.Info != nil {
-		return fmt.Sprintf("infowire: SOAP fault %s: %s %s", f.Code, f.Info.CodeRetour, f.Info.MessageRetour)
-	}
-	return fmt.Sprintf("infowire: SOAP fault %s: %s", f.Code, f.String)
-}
+// String returns the code and the message.
+func (i InfoFtthError) String() string { return i.CodeRetour + " " + i.MessageRetour }
+
+// Fault is a SOAP 1.1 fault. Code is the local part of faultcode (Client,
+// Server); Info is the detail when the fault carries one.
+type Fault = soap.DetailFault[InfoFtthError]
 
 var contract = soap.Contract[InfoFtthError]{NS: NS, Prefix: Prefix, DetailName: "infoFtthError"}
 
@@ -86,6 +73,4 @@ func Encode[H, B any](w io.Writer, h *H, b *B) error {
 }
 
 // EncodeFault writes an envelope holding f; f.Code is Client or Server.
-func EncodeFault(w io.Writer, f *Fault) error {
-	return contract.WriteFault(w, f.Code, f.String, f.Actor, f.Info)
-}
+func EncodeFault(w io.Writer, f *Fault) error { return contract.WriteFault(w, f) }

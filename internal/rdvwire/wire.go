@@ -1,8 +1,8 @@
 package rdvwire
 
 import (
-	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/opensav/savsdk/internal/soap"
 )
@@ -38,13 +38,7 @@ type SyntaxError = soap.EnvelopeError
 // which Decode decodes itself and returns as a [*Fault] error. Entries after
 // the first are skipped. The document may declare any encoding the WHATWG
 // Encoding Standard names.
-func Decode(r io.Reader, header, body Entry) error {
-	f, info, err := contract.Read(r, header, body)
-	if err != nil || f == nil {
-		return err
-	}
-	return &Fault{Code: f.Code.Local, String: f.String, Actor: f.Actor, Info: info}
-}
+func Decode(r io.Reader, header, body Entry) error { return contract.Decode(r, header, body) }
 
 // InfoErreur is the detail of an rdvErreur fault, element tns:InfoErreurType.
 type InfoErreur struct {
@@ -52,21 +46,15 @@ type InfoErreur struct {
 	MessageErreur string `xml:"messageErreur"`
 }
 
-// Fault is a SOAP 1.1 fault. Code is the local part of faultcode (Client,
-// Server); Info is the rdvErreur detail when the fault carries one.
-type Fault struct {
-	Code   string
-	String string
-	Actor  string
-	Info   *InfoErreur
-}
+// Layer names this package in the messages of its faults.
+func (InfoErreur) Layer() string { return "rdvwire" }
 
-func (f *Fault) Error() string {
-	if f.Info != nil {
-		return fmt.Sprintf("rdvwire: SOAP fault %s: %d %s", f.Code, f.Info.CodeErreur, f.Info.MessageErreur)
-	}
-	return fmt.Sprintf("rdvwire: SOAP fault %s: %s", f.Code, f.String)
-}
+// String returns the code and the message.
+func (i InfoErreur) String() string { return strconv.Itoa(i.CodeErreur) + " " + i.MessageErreur }
+
+// Fault is a SOAP 1.1 fault. Code is the local part of faultcode (Client,
+// Server); Info is the detail when the fault carries one.
+type Fault = soap.DetailFault[InfoErreur]
 
 var contract = soap.Contract[InfoErreur]{NS: NS, Prefix: Prefix, DetailName: "InfoErreurType"}
 
@@ -78,6 +66,4 @@ func Encode[H, B any](w io.Writer, h *H, b *B) error {
 }
 
 // EncodeFault writes an envelope holding f; code is Client or Server.
-func EncodeFault(w io.Writer, f *Fault) error {
-	return contract.WriteFault(w, f.Code, f.String, f.Actor, f.Info)
-}
+func EncodeFault(w io.Writer, f *Fault) error { return contract.WriteFault(w, f) }

@@ -273,12 +273,39 @@ func Marshal[T any](v *T) WriteFunc {
 	return func(w io.Writer) error { return xml.NewEncoder(w).Encode(v) }
 }
 
+// FaultDetail is the type of a [Contract]'s fault detail: Layer names the
+// package reporting its faults in their messages ("rdvwire"), and String
+// describes a detail ("101 RDV NON DISPONIBLE"). Layer is called on the zero
+// value.
+type FaultDetail interface {
+	Layer() string
+	String() string
+}
+
 // Contract is the plain envelope of one single-purpose service: entries
 // written with Prefix bound to NS, and faults whose detail is one element
 // DetailName (in any namespace when read) of type D. A Contract is a plain
 // value, safe for concurrent use.
-type Contract[D any] struct {
+type Contract[D FaultDetail] struct {
 	NS, Prefix, DetailName string
+}
+
+// DetailFault is a fault of a [Contract] as an error: Code is the local part
+// of the faultcode (Client, Server), Info the detail when the fault carries
+// one.
+type DetailFault[D FaultDetail] struct {
+	Code   string
+	String string
+	Actor  string
+	Info   *D
+}
+
+func (f *DetailFault[D]) Error() string {
+	var zero D
+	if f.Info != nil {
+		return zero.Layer() + ": SOAP fault " + f.Code + ": " + (*f.Info).String()
+	}
+	return zero.Layer() + ": SOAP fault " + f.Code + ": " + f.String
 }
 
 // Read reads an envelope with [EnvelopeReader.ReadEnvelope]: header is
@@ -302,24 +329,33 @@ func (c *Contract[D]) Read(r io.Reader, header, body ElementFunc) (*Fault, *D, e
 	return f, info, err
 }
 
+// Decode is Read returning a fault as a [*DetailFault] error.
+func (c *Contract[D]) Decode(r io.Reader, header, body ElementFunc) error {
+	f, info, err := c.Read(r, header, body)
+	if err != nil || f == nil {
+		return err
+	}
+	return &DetailFault[D]{Code: f.Code.Local, String: f.String, Actor: f.Actor, Info: info}
+}
+
 // Write writes an envelope declaring the contract's namespace (see
 // [WriteEnvelope]).
 func (c *Contract[D]) Write(w io.Writer, header, body WriteFunc) error {
 	return WriteEnvelope(w, []Namespace{{Prefix: c.Prefix, URI: c.NS}}, header, body)
 }
 
-// WriteFault writes an envelope holding a fault with code
-// {EnvelopeSpace, code} and, when info is not nil, info as its detail
-// element, named Prefix:DetailName.
-func (c *Contract[D]) WriteFault(w io.Writer, code, text, actor string, info *D) error {
+// WriteFault writes an envelope holding f, its code in the envelope
+// namespace and its Info, when set, as the detail element
+// Prefix:DetailName.
+func (c *Contract[D]) WriteFault(w io.Writer, f *DetailFault[D]) error {
 	var detail WriteFunc
-	if info != nil {
+	if f.Info != nil {
 		detail = func(w io.Writer) error {
-			return xml.NewEncoder(w).EncodeElement(info, xml.StartElement{Name: xml.Name{Local: c.Prefix + ":" + c.DetailName}})
+			return xml.NewEncoder(w).EncodeElement(f.Info, xml.StartElement{Name: xml.Name{Local: c.Prefix + ":" + c.DetailName}})
 		}
 	}
 	return WriteFault(w, []Namespace{{Prefix: c.Prefix, URI: c.NS}},
-		&Fault{Code: xml.Name{Space: EnvelopeSpace, Local: code}, String: text, Actor: actor}, detail)
+		&Fault{Code: xml.Name{Space: EnvelopeSpace, Local: f.Code}, String: f.String, Actor: f.Actor}, detail)
 }
 
 // WriteEnvelope writes a compact SOAP 1.1 envelope (envelope prefix

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -215,30 +216,38 @@ type plainDetail struct {
 	Text string `xml:"text"`
 }
 
+func (plainDetail) Layer() string    { return "plain" }
+func (d plainDetail) String() string { return strconv.Itoa(d.Code) + " " + d.Text }
+
 func TestContract(t *testing.T) {
 	c := Contract[plainDetail]{NS: plainNS, Prefix: "p", DetailName: "err"}
 	var buf bytes.Buffer
-	require.NoError(t, c.WriteFault(&buf, "Client", "no & never", "urn:a", &plainDetail{Code: 7, Text: "<x>"}))
+	sent := &DetailFault[plainDetail]{Code: "Client", String: "no & never", Actor: "urn:a", Info: &plainDetail{Code: 7, Text: "<x>"}}
+	require.NoError(t, c.WriteFault(&buf, sent))
+	require.Contains(t, buf.String(), `<faultcode>soapenv:Client</faultcode>`)
 	require.Contains(t, buf.String(), `<detail><p:err><code>7</code><text>&lt;x&gt;</text></p:err></detail>`)
-	f, info, err := c.Read(&buf, nil, nil)
+	f, info, err := c.Read(bytes.NewReader(buf.Bytes()), nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, &Fault{Code: FaultClient, String: "no & never", Actor: "urn:a"}, f)
 	require.Equal(t, &plainDetail{Code: 7, Text: "<x>"}, info)
+	err = c.Decode(&buf, nil, nil)
+	got, ok := errors.AsType[*DetailFault[plainDetail]](err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, sent, got)
+	require.Equal(t, "plain: SOAP fault Client: 7 <x>", got.Error())
 
 	buf.Reset()
-	require.NoError(t, c.WriteFault(&buf, "Server", "down", "", nil))
+	require.NoError(t, c.WriteFault(&buf, &DetailFault[plainDetail]{Code: "Server", String: "down"}))
 	require.NotContains(t, buf.String(), "detail")
-	f, info, err = c.Read(&buf, nil, nil)
-	require.NoError(t, err)
-	require.Equal(t, FaultServer, f.Code)
-	require.Nil(t, info)
+	err = c.Decode(&buf, nil, nil)
+	got, ok = errors.AsType[*DetailFault[plainDetail]](err)
+	require.True(t, ok, "%v", err)
+	require.Nil(t, got.Info)
+	require.Equal(t, "plain: SOAP fault Server: down", got.Error())
 
 	buf.Reset()
 	require.NoError(t, c.Write(&buf, Marshal[plainEntry](nil), Marshal(&plainEntry{XMLName: xml.Name{Local: "p:B"}, Value: "v"})))
-	var got plainEntry
-	f, info, err = c.Read(&buf, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.DecodeElement(&got, &start) })
-	require.NoError(t, err)
-	require.Nil(t, f)
-	require.Nil(t, info)
-	require.Equal(t, plainEntry{XMLName: xml.Name{Space: plainNS, Local: "B"}, Value: "v"}, got)
+	var entry plainEntry
+	require.NoError(t, c.Decode(&buf, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.DecodeElement(&entry, &start) }))
+	require.Equal(t, plainEntry{XMLName: xml.Name{Space: plainNS, Local: "B"}, Value: "v"}, entry)
 }
