@@ -15,6 +15,12 @@
 // PostOffice delivers 1.0a mail to Maildirs by address and polls them, and
 // Recorder keeps events.
 //
+// Programs that are not tests (examples, demonstrations) use Start and
+// Close instead of NewPair. A program that speaks protocol 2.0 itself gets
+// a v2.Client of either side from Pair.V2Client, authenticated with the
+// pair's credentials: that replaces the usual setup of two v2.Memory
+// backends, two servers on loopback and two basic-auth clients.
+//
 // Everything listens on 127.0.0.1 only and stops with Pair.Close (or the
 // test's cleanup with NewPair).
 package savtest
