@@ -211,7 +211,10 @@
 // EMETTEUR), or from no configured partner, is quarantined (Journal
 // Quarantined lists it, the Poller moves it aside) and never processed. A
 // notification about a ticket whose AR has not arrived yet is left in the
-// mailbox for the next poll.
+// mailbox for the next poll. A message journaled and never resolved (the
+// process stopped while handling it) is processed again when its sender
+// retries (2.0) or at the next poll (1.0a: the Poller marks a mail handled
+// only once the handler returned).
 //
 // # Events
 //
