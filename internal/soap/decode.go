@@ -335,25 +335,13 @@ func (s *state) header(h *Header) error {
 		case xml.StartElement:
 			switch {
 			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementEntete}:
-				if h.Entete != nil {
-					return &Error{Line: s.line(), Field: ElementEntete, Code: codes.ReturnCodeBadFormat,
-						Err: fmt.Errorf("%w: more than one entete", ErrHeader)}
-				}
-				e, err := s.entete()
-				if err != nil {
+				if err := once(s, ElementEntete, &h.Entete, s.entete); err != nil {
 					return err
 				}
-				h.Entete = e
 			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementPagination}:
-				if h.Pagination != nil {
-					return &Error{Line: s.line(), Field: ElementPagination, Code: codes.ReturnCodeBadFormat,
-						Err: fmt.Errorf("%w: more than one pagination", ErrHeader)}
-				}
-				p, err := s.pagination()
-				if err != nil {
+				if err := once(s, ElementPagination, &h.Pagination, s.pagination); err != nil {
 					return err
 				}
-				h.Pagination = p
 			case mustUnderstand(t):
 				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeNotAllowed,
 					Err: fmt.Errorf("%w: {%s}%s", ErrMustUnderstand, t.Name.Space, t.Name.Local)}
@@ -364,6 +352,20 @@ func (s *state) header(h *Header) error {
 			}
 		}
 	}
+}
+
+// once reads the header entry name, which may appear only once, into *dst.
+func once[T any](s *state, name string, dst **T, read func() (*T, error)) error {
+	if *dst != nil {
+		return &Error{Line: s.line(), Field: name, Code: codes.ReturnCodeBadFormat,
+			Err: fmt.Errorf("%w: more than one %s", ErrHeader, name)}
+	}
+	v, err := read()
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
 }
 
 // text reads the character data of a simple element up to its end.
@@ -589,18 +591,16 @@ func (s *state) fault() (*Fault, error) {
 				f.Code = resolveQName(s.scope, v)
 				s.pop()
 				sawCode = true
-			case "faultstring":
+			case "faultstring", "faultactor":
 				v, err := s.text(t)
 				if err != nil {
 					return nil, err
 				}
-				f.String = v
-			case "faultactor":
-				v, err := s.text(t)
-				if err != nil {
-					return nil, err
+				if t.Name.Local == "faultstring" {
+					f.String = v
+				} else {
+					f.Actor = v
 				}
-				f.Actor = v
 			case "detail":
 				s.push(t)
 				if err := s.detail(); err != nil {

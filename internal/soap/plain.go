@@ -205,21 +205,22 @@ func (p *plain) fault() (*Fault, error) {
 		case xml.StartElement:
 			var err error
 			switch t.Name.Local {
-			case "faultcode":
+			case "faultcode", "faultstring", "faultactor":
 				var v string
-				if err = p.d.DecodeElement(&v, &t); err == nil {
-					p.push(t)
-					f.Code = p.qname(strings.TrimSpace(v))
-					p.scope = p.scope[:len(p.scope)-1]
+				if err = p.d.DecodeElement(&v, &t); err != nil {
+					break
 				}
-			case "faultstring":
-				var v string
-				err = p.d.DecodeElement(&v, &t)
-				f.String = strings.TrimSpace(v)
-			case "faultactor":
-				var v string
-				err = p.d.DecodeElement(&v, &t)
-				f.Actor = strings.TrimSpace(v)
+				v = strings.TrimSpace(v)
+				switch t.Name.Local {
+				case "faultcode":
+					p.push(t)
+					f.Code = p.qname(v)
+					p.scope = p.scope[:len(p.scope)-1]
+				case "faultstring":
+					f.String = v
+				default:
+					f.Actor = v
+				}
 			case "detail":
 				err = p.entries("reading the Fault", p.er.Detail)
 			default:
