@@ -171,6 +171,11 @@
 // comes by mail. Cancel chooses CASE CANCELATION (Queued) or CASE
 // CANCELATION REQUEST (OpenActive) from the ticket's state.
 //
+// A step that 1.0a can carry only in part (a closure's description, the
+// customer's name in an INFO, the kind of an intervention) is refused with
+// an *UnsupportedError naming what would be lost, unless
+// Options.AcceptLoss; a Gateway accepts and logs such losses.
+//
 // OI side. A deposit (2.0 create, or a line of a 1.0a DEPOT file) is
 // checked — the 2.0 server's validation or the v1a.Validator, then the
 // embedder's [Qualifier] (codes 8 and 9) — and answered AR OK with a new id

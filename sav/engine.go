@@ -13,6 +13,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -54,6 +55,13 @@ type Options struct {
 	Auth v2.Authenticator
 	// Profile holds the 2.0 wire decisions; nil means v2.DefaultProfile().
 	Profile *v2.Profile
+
+	// AcceptLoss sends 1.0a messages that cannot carry every field of the
+	// step (a closure's description, the customer's name in an INFO, the
+	// kind of an intervention: v1a.Loss); the losses then go to the Logger.
+	// By default such a step is refused with an *UnsupportedError naming
+	// what would be lost, and nothing changes. A Gateway accepts losses.
+	AcceptLoss bool
 
 	// Qualifier runs the embedder's qualitative checks on a deposit (OI):
 	// return codes 8 (INCONNUE) and 9 (HORS PARC OC). Nil accepts all.
@@ -220,6 +228,26 @@ func (e *engine) fileName(ctx context.Context, f v1a.Flow, recipient string) (v1
 	}
 	return v1a.FileName{Flow: f, Sender: e.opts.Code, Recipient: recipient, Time: e.now().In(ticket.Paris),
 		Seq: int((n-1)%9999) + 1}, nil
+}
+
+// checkLoss refuses a 1.0a record that loses part of the step, unless
+// Options.AcceptLoss.
+func (e *engine) checkLoss(partner, op string, loss []v1a.Loss) error {
+	if len(loss) == 0 {
+		return nil
+	}
+	var why []string
+	for _, l := range loss {
+		why = append(why, l.String())
+	}
+	if e.opts.AcceptLoss {
+		if l := e.opts.Logger; l != nil {
+			l.Warn("sav: protocol 1.0a loses part of the step", "partner", partner, "step", op, "losses", why)
+		}
+		return nil
+	}
+	return &UnsupportedError{Partner: partner, Protocol: ProtocolV1A, Operation: op, Code: codes.ReturnCodeNotAllowed,
+		Field: loss[0].Field, Reason: strings.Join(why, "; ")}
 }
 
 // namedMail composes the 1.0a mail carrying recs to peer, as an outbox

@@ -266,3 +266,26 @@ func TestDepotSeveralLines(t *testing.T) {
 	require.Equal(t, []string{"L-1 OK", "L-2 KO", "L-3 OK"}, got)
 	require.Equal(t, codes.ReturnCodeMissing, ar.Records[1].(*v1a.AR).CodeRetour)
 }
+
+// TestV1ALoss: a closure whose description 1.0a cannot carry is refused
+// with a typed error and nothing changes; the same closure without it goes.
+func TestV1ALoss(t *testing.T) {
+	ctx := context.Background()
+	p := savtest.NewPair(t, savtest.Options{Protocol: savtest.V1A})
+	_, err := p.OC.File(ctx, p.Filing("LOSS"))
+	require.NoError(t, err)
+	key := p.OIEvents.Wait(t, "LOSS", sav.EventFiled).Key
+	c := ticket.Closure{Code: "RET01", Responsabilite: codes.ResponsabiliteOI, Localisation: codes.PrelocDefautPM,
+		Description: "fibre écrasée"}
+	_, err = p.OI.Close(ctx, key, c)
+	var ue *sav.UnsupportedError
+	require.ErrorAs(t, err, &ue)
+	require.Equal(t, "cloture.description", ue.Field)
+	tk, err := p.OI.Ticket(ctx, key)
+	require.NoError(t, err)
+	require.Equal(t, ticket.StateOpenActive, tk.State)
+	c.Commentaire, c.Description = "fibre écrasée", ""
+	_, err = p.OI.Close(ctx, key, c)
+	require.NoError(t, err)
+	require.Equal(t, "fibre écrasée", p.OCEvents.Wait(t, "LOSS", sav.EventClosed).Ticket.Cloture.Commentaire)
+}

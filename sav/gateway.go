@@ -63,6 +63,9 @@ func NewGateway(opts GatewayOptions) (*Gateway, error) {
 	}
 	g := &Gateway{opts: opts, waiting: map[string]chan struct{}{}}
 	up, down := opts.Upstream, opts.Downstream
+	// A relay must get through: what 1.0a cannot carry is logged, not
+	// refused (the OC or the OI made the step already).
+	up.AcceptLoss, down.AcceptLoss = true, true
 	up.Handler = HandlerFunc(g.fromOC)
 	down.Handler = HandlerFunc(g.fromOI)
 	var err error

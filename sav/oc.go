@@ -137,7 +137,10 @@ func (c *OC) File(ctx context.Context, f *ticket.Filing) (*ticket.Ticket, error)
 
 func (c *OC) fileV1A(ctx context.Context, peer *Peer, t *ticket.Ticket) (*ticket.Ticket, error) {
 	e := c.e
-	d, _, err := v1a.DepotFromFiling(&t.Filing)
+	d, loss, err := v1a.DepotFromFiling(&t.Filing)
+	if err == nil {
+		err = e.checkLoss(peer.Code, "CREATE", loss)
+	}
 	if err != nil {
 		if errors.Is(err, v1a.ErrNotCarried) {
 			return nil, &UnsupportedError{Partner: peer.Code, Protocol: ProtocolV1A, Operation: string(codes.TypeSAVExpertise),

@@ -212,7 +212,10 @@ func (e *engine) send(ctx context.Context, key Key, tx ticket.Transaction) (*tic
 				return Effects{}, err
 			}
 		default:
-			rec, _, err := v1a.FromTransaction(before, tx)
+			rec, loss, err := v1a.FromTransaction(before, tx)
+			if err == nil {
+				err = e.checkLoss(partner, tx.Kind.String(), loss)
+			}
 			if err != nil {
 				if errors.Is(err, v1a.ErrNotCarried) {
 					return Effects{}, &UnsupportedError{Partner: partner, Protocol: ProtocolV1A,
