@@ -278,12 +278,16 @@
 //     sent, unless it sets another sub-state than ACTION A DEFINIR, which
 //     goes as an INFO.
 //   - Information (SU from the OI, CO from the OC) and closures are relayed
-//     as they are: INFO and CLOTURE files ⇄ setTroubleTicketByValue.
+//     as they are: INFO and CLOTURE files ⇄ setTroubleTicketByValue. A 2.0
+//     closure's description, which CLOTURE has no column for, goes first in
+//     its Commentaire ([V1AClosure]); other fields 1.0a cannot carry (the
+//     customer's name in an INFO, the kind of an intervention) are dropped
+//     and logged.
 //   - Cancellation (CASE CANCELATION, CASE CANCELATION REQUEST) cannot be
 //     relayed to a 1.0a OI: the 2.0 set is refused with fault 11 and the
 //     ticket does not change ([CheckTransaction]).
 //
-// [CheckFiling], [CheckTransaction], [V1ARecord] and [V2SetRequest] are the
+// [CheckFiling], [CheckTransaction], [V1AClosure], [V1ARecord] and [V2SetRequest] are the
 // conversions the gateway uses, exported for tools (savctl convert).
 //
 // # Testing

@@ -270,7 +270,11 @@ func (g *Gateway) fromOI(ctx context.Context, ev Event) {
 		}
 	case EventClosed:
 		if c := ev.Transaction.Cloture; c != nil {
-			if _, err := g.OI.Close(ctx, up, *c); err != nil {
+			closure := *c
+			if peer, err := g.OI.e.peer(ev.Ticket.CodeOC); err == nil && peer.Protocol() == ProtocolV1A {
+				closure = V1AClosure(closure)
+			}
+			if _, err := g.OI.Close(ctx, up, closure); err != nil {
 				g.log("relaying the closure", ev.Ticket, err)
 			}
 		}
@@ -320,6 +324,17 @@ func CheckTransaction(proto Protocol, tx ticket.Transaction) error {
 			Reason: "protocol 1.0a has no flow for " + strings.ToLower(tx.Kind.String())}
 	}
 	return nil
+}
+
+// V1AClosure returns the closure as 1.0a carries it without loss: CLOTURE
+// has no description column, so the description goes first in the
+// comment ("description | comment").
+func V1AClosure(c ticket.Closure) ticket.Closure {
+	if c.Description != "" {
+		c.Commentaire = strings.TrimSpace(strings.TrimSuffix(c.Description+" | "+c.Commentaire, " | "))
+		c.Description = ""
+	}
+	return c
 }
 
 // V1ARecord returns the 1.0a record carrying tx on ticket t (as it was

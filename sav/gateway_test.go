@@ -189,10 +189,11 @@ func TestGatewayV1AOCToV2OI(t *testing.T) {
 	require.Equal(t, "code porte 1234", n.oiEv.Wait(t, "GW-3", sav.EventInformation).Transaction.Message.Texte)
 
 	_, err = n.oi.Close(ctx, filed.Key, ticket.Closure{Code: "RET03", Responsabilite: codes.ResponsabiliteOI,
-		Localisation: codes.PrelocDefautPBO})
+		Localisation: codes.PrelocDefautPBO, Description: "PBO arraché", Commentaire: "PBO remplacé"})
 	require.NoError(t, err)
 	closed := n.ocEv.Wait(t, "GW-3", sav.EventClosed)
 	require.Equal(t, codes.PrelocDefautPBO, closed.Ticket.Cloture.Localisation)
+	require.Equal(t, "PBO arraché | PBO remplacé", closed.Ticket.Cloture.Commentaire, "nothing lost")
 	want := []sav.EventKind{sav.EventAcknowledged, sav.EventTakenInCharge, sav.EventInformation, sav.EventClosed}
 	if diff := cmp.Diff(want, n.ocEv.Kinds("GW-3")); diff != "" {
 		t.Errorf("OC events (-want +got):\n%s", diff)
