@@ -1,7 +1,36 @@
-// Command savctl checks, answers and converts the files operators exchange
-// under the Interop'Fibre SAV protocols (SAVCTL.md). Its output formats and
-// exit codes are a contract: 0 everything valid or done, 1 at least one
-// input invalid, 2 usage error, unreadable file or internal error.
+// Command savctl checks, answers, converts and replays the files operators
+// exchange under the Interop'Fibre SAV protocols, sends one record to a
+// partner's protocol 2.0 web service, and runs a sandbox OI or OC
+// (SAVCTL.md):
+//
+//	savctl check [--json] [--strict] [--now AAAAMMJJHHMMSS] FILE...
+//	savctl ar [--now AAAAMMJJHHMMSS] [--oi CODE] [--id-prefix P] DEPOT.csv
+//	savctl convert --to json|v1a|v2 [--oc CODE] [--oi CODE] [--line N] FILE
+//	savctl trace FILE...
+//	savctl send --url URL [--oc CODE] [--oi CODE] [--line N] [--user U --password P] FILE
+//	savctl serve --role oi|oc [--addr 127.0.0.1:8080] [--code CODE] [--peers FILE]
+//	             [--maildir DIR [--address ADDR] [--poll D]] [--autoplay DELAY] [--retry D] [--state FILE]
+//
+// trace prints, per ticket, one line per step: its time (Europe/Paris),
+// sender, transaction, resulting state and version, and the file and line
+// that carried it; a refused step reads "REFUSED FILE:LINE: FIELD: CODE
+// MESSAGE" and ends the ticket's replay. A last line counts the files,
+// tickets, steps and refused tickets.
+//
+// serve runs the sav engines on an in-memory store. With --maildir, protocol
+// 1.0a goes by mail files: DIR holds one Maildir per address (lower case),
+// DIR/ADDRESS/{tmp,new,cur}; the sandbox polls its own (--address, default
+// sav-ftth@CODE.sandbox) and delivers each outbound mail into the Maildir of
+// its recipient, so two sandboxes sharing DIR mail each other. A tester
+// files a ticket through an OC sandbox by posting a
+// createTroubleTicketByValueRequest to its /sav/v2/oc endpoint (savctl send
+// does): the OC files it with its OI and answers with the OI's answer, so
+// the OC follows the ticket's whole life. --state keeps the sandbox's
+// tickets in a JSON file across restarts.
+//
+// Its output formats and exit codes are a contract: 0 everything valid or
+// done, 1 at least one input invalid (or a partner's fault for send), 2
+// usage error, unreadable file, unreachable partner or internal error.
 package main
 
 import (

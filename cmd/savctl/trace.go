@@ -134,7 +134,7 @@ func orderTraceFiles(tfs []*traceFile) {
 // readTraceFile reads the steps of one file of any protocol.
 func readTraceFile(e *env, in *input) (*traceFile, error) {
 	if (v2XML{}).accepts(in) {
-		return traceV2(in)
+		return traceV2(e, in)
 	}
 	if (v1aMail{}).accepts(in) {
 		m, err := v1a.ParseMail(bytes.NewReader(in.data))
@@ -206,7 +206,7 @@ func traceV1A(e *env, file, fileName string, data []byte, charset string) (*trac
 // traceV2 reads the step a 2.0 document carries: a create (CREATE), its
 // response (AR OK) or a fault (AR KO for a create, a refusal otherwise),
 // a set (its transaction). Other documents carry no step.
-func traceV2(in *input) (*traceFile, error) {
+func traceV2(e *env, in *input) (*traceFile, error) {
 	p := v2.DefaultProfile()
 	m, err := (&soap.Decoder{HeaderSpace: p.NamespaceSAV, Location: p.Location}).Decode(bytes.NewReader(in.data))
 	if err != nil {
@@ -246,6 +246,7 @@ func traceV2(in *input) (*traceFile, error) {
 			st.answer = true
 			break
 		}
+		fmt.Fprintf(e.stderr, "savctl trace: %s: a %s document carries no step: not replayed\n", in.name, doc.Flow())
 		return tf, nil
 	}
 	if st.tx.At.IsZero() {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"flag"
 	"io"
@@ -126,4 +127,58 @@ func TestTraceFaults(t *testing.T) {
 	r = savctl(t, "", "trace", "testdata/trace/v2/2-create-response.xml")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	require.Contains(t, r.stdout, "an answer to no request")
+}
+
+// FuzzTrace feeds arbitrary files to trace, as a CSV, a mail and an XML
+// document: it never panics and always exits with a contract code.
+func FuzzTrace(f *testing.F) {
+	for _, p := range []string{
+		"testdata/trace/v1a/SAV_DEPOT_BYTL_FTEL_20260302090000_0001.csv",
+		"testdata/trace/v1a/ar.eml",
+		"testdata/trace/v2/5-set-solved.xml",
+	} {
+		b, err := os.ReadFile(p)
+		require.NoError(f, err)
+		f.Add(b)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, name := range []string{"SAV_INFO_FTEL_BYTL_20260302100000_0001.csv", "m.eml", "d.xml"} {
+			p := filepath.Join(dir, name)
+			require.NoError(t, os.WriteFile(p, data, 0o644))
+			r := savctl(t, "", "trace", p)
+			if r.code != exitOK && r.code != exitInvalid && r.code != exitUsage {
+				t.Fatalf("exit %d", r.code)
+			}
+		}
+	})
+}
+
+// BenchmarkTrace replays the partner's exchange; the baseline reads and
+// decodes the same files without replaying them.
+func BenchmarkTrace(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(testdata, "partner", "SAV_[DACI]*_FTEL_*.csv"))
+	require.NoError(b, err)
+	more, err := filepath.Glob(filepath.Join(testdata, "partner", "SAV_*_FTEL_BYTL_*.csv"))
+	require.NoError(b, err)
+	files = append(files, more...)
+	e := &env{stdout: io.Discard, stderr: io.Discard}
+	b.Run("baseline-read", func(b *testing.B) {
+		for b.Loop() {
+			for _, f := range files {
+				in, err := readInput(e, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := readTraceFile(e, in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("trace", func(b *testing.B) {
+		for b.Loop() {
+			run(context.Background(), e, append([]string{"trace"}, files...))
+		}
+	})
 }
