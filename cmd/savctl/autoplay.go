@@ -82,6 +82,26 @@ func (a *autoplayer) HandleEvent(_ context.Context, ev sav.Event) {
 	}
 }
 
+// resume plays the open tickets of a store loaded from --state (OI).
+func (a *autoplayer) resume(st sav.Store) error {
+	if a.oi == nil {
+		return nil
+	}
+	open, err := st.List(a.ctx, sav.Query{Role: codes.RoleOI, Open: true})
+	if err != nil {
+		return err
+	}
+	for _, t := range open {
+		key := sav.KeyOf(codes.RoleOI, t)
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.playOI(key)
+		}()
+	}
+	return nil
+}
+
 // wait waits for the delay; false when the sandbox stops first.
 func (a *autoplayer) wait() bool {
 	t := time.NewTimer(a.delay)

@@ -169,7 +169,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		play = &autoplayer{ctx: ctx, wg: &wg, delay: f.autoplay, logger: logger}
 		handlers = handlerList{handlers, play}
 	}
-	store := sav.NewMemStore()
+	store := newSandboxStore()
 	if f.state != "" {
 		n, err := loadState(ctx, f.state, f.role, f.code, store)
 		if err != nil {
@@ -200,6 +200,9 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	}
 	if play != nil {
 		play.oi, play.oc = cfg.oi, cfg.oc
+		if err := play.resume(store); err != nil {
+			return fail(e, "serve", err, "")
+		}
 	}
 
 	mux := http.NewServeMux()
@@ -287,8 +290,12 @@ func runServe(ctx context.Context, e *env, args []string) int {
 type eventLogger struct{ logger *slog.Logger }
 
 func (l eventLogger) HandleEvent(_ context.Context, ev sav.Event) {
+	id := ev.Transaction.ReferenceSigSAVOI
+	if ev.Ticket != nil {
+		id = ev.Ticket.ReferenceSigSAVOI
+	}
 	l.logger.Info("ticket event", "kind", ev.Kind.String(), "role", string(ev.Role),
-		"ref", ev.Key.ReferenceSigSAVRaccoOC, "codeOC", ev.Key.CodeOC, "id", ev.Ticket.ReferenceSigSAVOI,
+		"ref", ev.Key.ReferenceSigSAVRaccoOC, "codeOC", ev.Key.CodeOC, "id", id,
 		"partner", ev.Partner, "protocol", string(ev.Protocol), "state", ev.Transaction.State.String(),
 		"version", ev.Transaction.Version, "implicit", ev.Implicit())
 }

@@ -290,3 +290,25 @@ func TestServeAutoplayBookedSlot(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, plancharge.StatutRendezVous("CONFIRME"), rv.StatutRendezVous)
 }
+
+// TestServeOIState restarts an OI sandbox on its --state file: the next
+// ticket gets the next id, and autoplay resumes the open tickets.
+func TestServeOIState(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "oi-state.json")
+	peers := writePeers(t, dir, "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v2":{"url":"http://127.0.0.1:1/sav/v2/oc"}}]}`)
+	args := []string{"--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--peers", peers, "--state", state}
+	oi := serveInProcess(t, 3, args...)
+	r := savctl(t, "", "send", "--url", oi.urls["/sav/v2/oi"], writeFile(t, "d.json", depotJSON))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Equal(t, exitOK, oi.stop())
+
+	oi2 := serveInProcess(t, 3, append(args, "--autoplay", "20ms")...)
+	oi2.waitLog(t, "1 ticket loaded from")
+	r = savctl(t, "", "send", "--url", oi2.urls["/sav/v2/oi"],
+		writeFile(t, "d2.json", strings.Replace(depotJSON, "BYTL-0001", "BYTL-0002", 1)))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"key":"FTEL00000002"`)
+	oi2.waitLog(t, "autoplay: closed", "ref=BYTL-0001")
+	oi2.waitLog(t, "autoplay: closed", "ref=BYTL-0002")
+}
