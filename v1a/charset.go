@@ -239,8 +239,11 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 	lat := latinTableOf(cm)
 	for i := 0; i < len(s); i++ {
 		if s[i] < utf8.RuneSelf {
-			dst = append(dst, s[i])
-			continue
+			j := i + asciiPrefixString(s[i:])
+			dst = append(dst, s[i:j]...)
+			if i = j; i == len(s) {
+				break
+			}
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n == 1 {
@@ -260,6 +263,25 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 		i += n - 1
 	}
 	return dst, 0, true
+}
+
+// asciiPrefixString returns the length of the ASCII prefix of s, eight
+// bytes at a time.
+func asciiPrefixString(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		if w&0x8080808080808080 != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // latinTable holds, for each rune below U+0100, 0x100 | its byte in a

@@ -37,6 +37,8 @@ func TestASCIIPrefix(t *testing.T) {
 		b := []byte(strings.Repeat("a", n) + "é" + "bbbbbbbbbb")
 		require.Equal(t, n, asciiPrefix(b))
 		require.Equal(t, n, asciiPrefix(b[:n]))
+		require.Equal(t, n, asciiPrefixString(string(b)))
+		require.Equal(t, n, asciiPrefixString(string(b[:n])))
 	}
 }
 
@@ -140,6 +142,14 @@ func TestParisClock(t *testing.T) {
 // appendEncoded's table of the first 256 runes agrees with the charmaps.
 func TestAppendEncodedLatin(t *testing.T) {
 	for _, cm := range []*charmap.Charmap{charmap.Windows1252, charmap.ISO8859_15} {
+		got, _, ok := appendEncoded([]byte("x"), "Lefèvre, Cœurdevey : 12 € à l'étage…", cm)
+		want, _ := cm.NewEncoder().String("Lefèvre, Cœurdevey : 12 € à l'étage…")
+		if cm == charmap.ISO8859_15 {
+			require.False(t, ok) // no …
+		} else {
+			require.True(t, ok)
+			require.Equal(t, "x"+want, string(got))
+		}
 		for r := rune(0x80); r < 0x200; r++ {
 			wantB, wantOK := cm.EncodeRune(r)
 			got, bad, ok := appendEncoded(nil, "a"+string(r), cm)
@@ -148,6 +158,44 @@ func TestAppendEncodedLatin(t *testing.T) {
 				require.Equal(t, []byte{'a', wantB}, got, "%U", r)
 			} else {
 				require.Equal(t, r, bad)
+			}
+		}
+	}
+}
+
+func TestScanCell(t *testing.T) {
+	slow := func(s string, comma byte) (quote, ascii, cr bool) {
+		ascii = true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= 0x80 {
+				ascii = false
+			}
+			if c == comma || c == '"' || c == '\r' || c == '\n' {
+				quote = true
+			}
+			if c == '\r' {
+				cr = true
+			}
+		}
+		if s != "" && (s[0] == ' ' || s[0] == '\t' || s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+			quote = true
+		}
+		return quote, ascii, cr
+	}
+	base := "Pas de signal chez notre cliente: -19 dBm au PM"
+	for _, comma := range []byte{';', ',', '\t'} {
+		w := &Writer{Comma: comma}
+		for _, c := range []string{"", ";", ",", "\t", "\"", "\r", "\n", " ", "é", "…", "\x7f", "\x00", "'"} {
+			for pos := 0; pos <= len(base); pos++ {
+				s := base[:pos] + c + base[pos:]
+				q, a, r := slow(s, comma)
+				gq, ga, gr := w.scanCell(s)
+				require.Equal(t, []bool{q, a, r}, []bool{gq, ga, gr}, "%q", s)
+				s = s[:min(len(s), pos+1)]
+				q, a, r = slow(s, comma)
+				gq, ga, gr = w.scanCell(s)
+				require.Equal(t, []bool{q, a, r}, []bool{gq, ga, gr}, "%q", s)
 			}
 		}
 	}

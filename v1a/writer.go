@@ -141,16 +141,21 @@ func (w *Writer) Write(rec Record) error {
 			continue
 		}
 		s := v.s
+		quote, ascii, cr := w.scanCell(s)
 		if k == kindText {
-			s = normalizeBreaks(s)
+			if cr {
+				s = normalizeBreaks(s)
+				quote, ascii, _ = w.scanCell(s)
+			}
 			if w.SpreadsheetSafe && needsApostrophe(s) {
 				s = "'" + s
+				quote, ascii, _ = w.scanCell(s)
 			}
 		}
 		if s != "" {
 			blank = false
 		}
-		if err := w.appendCell(i, cols[i].Name, s, blank && i == last); err != nil {
+		if err := w.appendScanned(i, cols[i].Name, s, quote || (blank && i == last), ascii); err != nil {
 			return err
 		}
 	}
@@ -161,11 +166,16 @@ func (w *Writer) Write(rec Record) error {
 // empty last cell of an all-empty record `""`, so the line is not read as
 // blank.
 func (w *Writer) appendCell(i int, column, s string, forceQuote bool) error {
+	quote, ascii, _ := w.scanCell(s)
+	return w.appendScanned(i, column, s, quote || forceQuote, ascii)
+}
+
+// appendScanned is appendCell once scanCell has told whether s must be
+// quoted and whether it is ASCII.
+func (w *Writer) appendScanned(i int, column, s string, quote, ascii bool) error {
 	if i > 0 {
 		w.buf = append(w.buf, w.comma())
 	}
-	quote, ascii := w.scanCell(s)
-	quote = quote || forceQuote
 	if ascii && !quote {
 		w.buf = append(w.buf, s...)
 		return nil
@@ -199,11 +209,11 @@ func (w *Writer) appendCell(i int, column, s string, forceQuote bool) error {
 }
 
 // scanCell reports whether s must be quoted (a separator, a quote, a line
-// break, surrounding blanks) and whether it is ASCII. Eight bytes at a time
-// while none of those appears.
-func (w *Writer) scanCell(s string) (quote, ascii bool) {
+// break, surrounding blanks), whether it is ASCII and whether it has a CR.
+// Eight bytes at a time.
+func (w *Writer) scanCell(s string) (quote, ascii, cr bool) {
 	if s == "" {
-		return false, true
+		return false, true, false
 	}
 	if c := s[0]; c == ' ' || c == '\t' {
 		quote = true
@@ -211,31 +221,38 @@ func (w *Writer) scanCell(s string) (quote, ascii bool) {
 	if c := s[len(s)-1]; c == ' ' || c == '\t' {
 		quote = true
 	}
-	comma := w.comma()
+	comma := uint64(w.comma())
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	var high, special, crs uint64
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		special := x & hi
-		for _, c := range [...]uint64{uint64(comma), '"', '\r', '\n'} {
-			y := x ^ (c * lo)
-			special |= (y - lo) &^ y & hi
-		}
-		if special != 0 {
-			break
-		}
+		high |= x
+		// A zero byte in y = x ^ c*lo is a byte c in x.
+		y := x ^ (comma * lo)
+		special |= (y - lo) &^ y
+		y = x ^ ('"' * lo)
+		special |= (y - lo) &^ y
+		y = x ^ ('\n' * lo)
+		special |= (y - lo) &^ y
+		y = x ^ ('\r' * lo)
+		crs |= (y - lo) &^ y
 	}
-	ascii = true
+	ascii = high&hi == 0
+	quote = quote || (special|crs)&hi != 0
+	cr = crs&hi != 0
 	for ; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= utf8.RuneSelf:
 			ascii = false
-		case c == comma, c == '"', c == '\r', c == '\n':
+		case c == '\r':
+			quote, cr = true, true
+		case c == byte(comma), c == '"', c == '\n':
 			quote = true
 		}
 	}
-	return quote, ascii
+	return quote, ascii, cr
 }
 
 func (w *Writer) endLine() error {
