@@ -78,9 +78,11 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 }
 
 type plain struct {
-	d     *xml.Decoder
-	er    *EnvelopeReader
-	scope [][]binding // the namespace declarations of the path to the faultcode
+	d  *xml.Decoder
+	er *EnvelopeReader
+	// path holds the Envelope, Body and Fault start elements, whose
+	// namespace declarations a faultcode's prefix resolves against.
+	path [3]xml.StartElement
 }
 
 func (p *plain) fail(msg string, err error) error {
@@ -99,8 +101,6 @@ func (p *plain) token() (xml.Token, error) {
 	return tok, nil
 }
 
-func (p *plain) push(start xml.StartElement) { p.scope = append(p.scope, declared(start)) }
-
 func (p *plain) envelope() (*Fault, error) {
 	var root xml.StartElement
 	for {
@@ -116,7 +116,7 @@ func (p *plain) envelope() (*Fault, error) {
 	if root.Name.Space != EnvelopeSpace || root.Name.Local != "Envelope" {
 		return nil, p.fail(fmt.Sprintf("root is {%s}%s, want a SOAP 1.1 Envelope", root.Name.Space, root.Name.Local), nil)
 	}
-	p.push(root)
+	p.path[0] = root
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -132,7 +132,7 @@ func (p *plain) envelope() (*Fault, error) {
 					return nil, err
 				}
 			case t.Name.Space == EnvelopeSpace && t.Name.Local == "Body":
-				p.push(t)
+				p.path[1] = t
 				return p.body()
 			default:
 				if err := p.d.Skip(); err != nil {
@@ -178,7 +178,7 @@ func (p *plain) body() (*Fault, error) {
 			return nil, ErrNoBody
 		case xml.StartElement:
 			if t.Name.Space == EnvelopeSpace && t.Name.Local == "Fault" {
-				p.push(t)
+				p.path[2] = t
 				return p.fault()
 			}
 			if p.er.Body == nil {
@@ -213,9 +213,7 @@ func (p *plain) fault() (*Fault, error) {
 				v = strings.TrimSpace(v)
 				switch t.Name.Local {
 				case "faultcode":
-					p.push(t)
-					f.Code = p.qname(v)
-					p.scope = p.scope[:len(p.scope)-1]
+					f.Code = p.qname(t, v)
 				case "faultstring":
 					f.String = v
 				default:
@@ -236,16 +234,18 @@ func (p *plain) fault() (*Fault, error) {
 	}
 }
 
-// qname resolves a faultcode value: the text after the last colon is the
-// local part, the prefix before it is resolved in scope (an unbound prefix
-// is kept as the Space so nothing is lost).
-func (p *plain) qname(v string) xml.Name {
+// qname resolves the value v of the faultcode element start: the text
+// after the last colon is the local part, the prefix before it is resolved
+// against the declarations of start and the elements above it (an unbound
+// prefix is kept as the Space so nothing is lost).
+func (p *plain) qname(start xml.StartElement, v string) xml.Name {
 	i := strings.LastIndexByte(v, ':')
 	if i < 0 {
 		return xml.Name{Local: v}
 	}
 	prefix := v[:i]
-	if uri, ok := resolve(p.scope, prefix); ok {
+	scope := [][]binding{declared(p.path[0]), declared(p.path[1]), declared(p.path[2]), declared(start)}
+	if uri, ok := resolve(scope, prefix); ok {
 		return xml.Name{Space: uri, Local: v[i+1:]}
 	}
 	return xml.Name{Space: prefix, Local: v[i+1:]}
