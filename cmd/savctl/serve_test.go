@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/rdv/plancharge"
+	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/ticket"
 )
 
@@ -311,4 +315,39 @@ func TestServeOIState(t *testing.T) {
 	require.Contains(t, r.stdout, `"key":"FTEL00000002"`)
 	oi2.waitLog(t, "autoplay: closed", "ref=BYTL-0001")
 	oi2.waitLog(t, "autoplay: closed", "ref=BYTL-0002")
+}
+
+// BenchmarkOCEndpoint measures what the OC sandbox's filing handler adds
+// to the requests an OI sends the OC (a set, here about a ticket the OC
+// does not hold): the baseline is the engine's handler alone.
+func BenchmarkOCEndpoint(b *testing.B) {
+	peers := &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", Role: codes.RoleOI, V2: &sav.PeerV2{URL: "http://127.0.0.1:1/sav/v2/oi"}}}}
+	oc, err := sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Peers: peers})
+	require.NoError(b, err)
+	tx := ticket.Transaction{Kind: ticket.KindCaseSolving, Sender: codes.RoleOI, At: time.Date(2026, 3, 2, 10, 0, 0, 0, ticket.Paris),
+		EtatResolution: codes.EtatResolutionADefinir}
+	d := &decoded{ticket: ticketOfTransaction("FTEL00000001", "BYTL", "FTEL", tx), codeOC: "BYTL", codeOI: "FTEL"}
+	var body bytes.Buffer
+	_, err = (v2XML{}).encode(&body, d, convertOptions{now: tx.At})
+	require.NoError(b, err)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	for _, bc := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"baseline-engine", oc.V2Handler()},
+		{"sandbox", ocFilingHandler(oc, oc.V2Handler(), logger)},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/sav/v2/oc", bytes.NewReader(body.Bytes()))
+				req.Header.Set("Content-Type", "text/xml; charset=utf-8")
+				w := httptest.NewRecorder()
+				bc.h.ServeHTTP(w, req)
+				if w.Code != http.StatusInternalServerError {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
+	}
 }

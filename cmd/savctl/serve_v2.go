@@ -38,8 +38,12 @@ func ocFilingHandler(oc *sav.OC, next http.Handler, logger *slog.Logger) http.Ha
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if !bytes.Contains(body, createElement) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		m, err := (&soap.Decoder{HeaderSpace: p.NamespaceSAV, Location: p.Location}).Decode(bytes.NewReader(body))
-		if err != nil {
+		if err != nil || m.Root != v2.OpCreateTroubleTicketByValue.Element(v2.PartRequest) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -98,6 +102,10 @@ func ocFilingHandler(oc *sav.OC, next http.Handler, logger *slog.Logger) http.Ha
 		}
 	})
 }
+
+// createElement is the local name of a create request: a body without it
+// goes to the engine without being decoded here.
+var createElement = []byte(v2.OpCreateTroubleTicketByValue.Element(v2.PartRequest).Local)
 
 // arTimeout bounds the wait for the AR of a 1.0a OI.
 const arTimeout = 30 * time.Second
