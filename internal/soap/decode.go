@@ -127,14 +127,23 @@ func (s *state) push(start xml.StartElement) { s.scope = append(s.scope, declare
 func declared(start xml.StartElement) []binding {
 	var frame []binding
 	for _, a := range start.Attr {
-		switch {
-		case a.Name.Space == xmlnsSpace:
-			frame = append(frame, binding{a.Name.Local, a.Value})
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			frame = append(frame, binding{"", a.Value})
+		if prefix, ok := declaration(a); ok {
+			frame = append(frame, binding{prefix, a.Value})
 		}
 	}
 	return frame
+}
+
+// declaration reports whether a declares a namespace, and the prefix it
+// binds ("" for the default namespace).
+func declaration(a xml.Attr) (prefix string, ok bool) {
+	switch {
+	case a.Name.Space == xmlnsSpace:
+		return a.Name.Local, true
+	case a.Name.Space == "" && a.Name.Local == "xmlns":
+		return "", true
+	}
+	return "", false
 }
 
 func (s *state) pop() { s.scope = s.scope[:len(s.scope)-1] }
@@ -157,11 +166,8 @@ func resolve(scope [][]binding, prefix string) (string, bool) {
 func withScope(start xml.StartElement, scope [][]binding) xml.StartElement {
 	declared := map[string]bool{}
 	for _, a := range start.Attr {
-		switch {
-		case a.Name.Space == xmlnsSpace:
-			declared[a.Name.Local] = true
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			declared[""] = true
+		if prefix, ok := declaration(a); ok {
+			declared[prefix] = true
 		}
 	}
 	out := start.Copy()

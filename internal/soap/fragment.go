@@ -83,12 +83,9 @@ func (c *capture) start(t xml.StartElement) error {
 	var frame []binding
 	var attrs []xml.Attr
 	for _, a := range t.Attr {
-		switch {
-		case a.Name.Space == xmlnsSpace:
-			frame = append(frame, binding{a.Name.Local, a.Value})
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			frame = append(frame, binding{"", a.Value})
-		default:
+		if prefix, ok := declaration(a); ok {
+			frame = append(frame, binding{prefix, a.Value})
+		} else {
 			attrs = append(attrs, a)
 		}
 	}
