@@ -23,7 +23,7 @@ const sendUsage = "savctl send --url URL [--oc CODE] [--oi CODE] [--line N] [--u
 type sendAnswer struct {
 	OK      bool   `json:"ok"`
 	Code    *int   `json:"code,omitempty"`
-	Message string `json:"message,omitempty"`
+	Message *string `json:"message,omitempty"`
 	Key     string `json:"key,omitempty"`
 	Version *int   `json:"version,omitempty"`
 }
@@ -129,10 +129,10 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		v := tx.Version + 1
 		out = sendAnswer{OK: true, Key: d.ticket.ReferenceSigSAVOI, Version: &v}
 	case *v2.Exception:
-		c := int(msg.ReturnCode())
-		out = sendAnswer{Code: &c, Message: msg.Message}
+		c, text := int(msg.ReturnCode()), msg.Message
+		out = sendAnswer{Code: &c, Message: &text}
 		if r := msg.Erreur; r != nil {
-			out.Message = firstOf(r.MessageRetour, out.Message)
+			text = firstOf(r.MessageRetour, text)
 			if r.TroubleTicketKey != nil {
 				out.Key = r.TroubleTicketKey.PrimaryKey
 			}
@@ -145,8 +145,8 @@ func runSend(ctx context.Context, e *env, args []string) int {
 		if !doc.Fault {
 			return sendUnexpected(e, *url, doc)
 		}
-		c := int(codes.ReturnCode(0))
-		out = sendAnswer{Code: &c, Message: "SOAP fault without a JSR-91 exception"}
+		c, text := int(codes.ReturnCodeInternal), "SOAP fault without a JSR-91 exception"
+		out = sendAnswer{Code: &c, Message: &text}
 		code = exitInvalid
 	}
 	if err := json.NewEncoder(e.stdout).Encode(out); err != nil {
