@@ -21,11 +21,11 @@ const sendUsage = "savctl send --url URL [--oc CODE] [--oi CODE] [--line N] [--u
 
 // sendAnswer is what send prints: the partner's answer as one JSON object.
 type sendAnswer struct {
-	OK      bool   `json:"ok"`
-	Code    *int   `json:"code,omitempty"`
+	OK      bool    `json:"ok"`
+	Code    *int    `json:"code,omitempty"`
 	Message *string `json:"message,omitempty"`
-	Key     string `json:"key,omitempty"`
-	Version *int   `json:"version,omitempty"`
+	Key     string  `json:"key,omitempty"`
+	Version *int    `json:"version,omitempty"`
 }
 
 func runSend(ctx context.Context, e *env, args []string) int {
