@@ -200,3 +200,13 @@ func TestScanCell(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotedText(t *testing.T) {
+	for n := range 300 {
+		for _, c := range []byte{'"', '\r', '\n'} {
+			b := []byte(strings.Repeat("é;x ", 80)[:n] + string(c) + "abc\"\r\n")
+			require.Equal(t, n, quotedText(b), "%q after %d", c, n)
+			require.Equal(t, n, quotedText(b[:n]))
+		}
+	}
+}

@@ -75,6 +75,7 @@ type cellDecoder struct {
 	findings []Finding
 	warnings []Finding
 	bad      []Field
+	slab     []ticket.Slot // see slotSpace
 }
 
 func (d *cellDecoder) reset(line int) {
@@ -140,12 +141,31 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 	if s == "" {
 		return nil
 	}
-	v, item, ok := parseSlots(s, &d.days)
+	v, item, ok := parseSlotsInto(d.slotSpace(strings.Count(s, "|")+1), s, &d.days)
 	if !ok {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(item)+" (want AAAAMMJJHHMM-HHMM, slots separated by |)")
 		return nil
 	}
 	return v
+}
+
+// slotSlab is how many slots the decoder allocates at once.
+const slotSlab = 64
+
+// slotSpace returns an empty slice with room for n slots, carved from a
+// slab shared by the next lines: one allocation for many lines. Its
+// capacity is n, so appending to it never writes into another record's
+// slots.
+func (d *cellDecoder) slotSpace(n int) []ticket.Slot {
+	if n > slotSlab/4 {
+		return make([]ticket.Slot, 0, n)
+	}
+	if cap(d.slab)-len(d.slab) < n {
+		d.slab = make([]ticket.Slot, 0, slotSlab)
+	}
+	i := len(d.slab)
+	d.slab = d.slab[:i+n]
+	return d.slab[i : i : i+n]
 }
 
 func (d *cellDecoder) phone(s string) string {

@@ -3,6 +3,7 @@ package v1a_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -410,5 +411,31 @@ func TestReaderSlotsAcrossTimeChange(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got, timeEqual); diff != "" {
 		t.Fatalf("(-want +got)\n%s", diff)
+	}
+}
+
+// The slots of the records a Reader returns are their own: appending to one
+// record's PropalRdv leaves the next record's alone.
+func TestReaderSlotsNotShared(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(depotHeader + "\n")
+	for i := range 100 {
+		fmt.Fprintf(&b, "VIA%d;;REF-%d;20260102;COUPURE;PTO;Nom;;0612345678;;;202601081400-1600|202601091000-1200;\n", i, i)
+	}
+	_, recs, probs, err := v1a.ReadAll(strings.NewReader(b.String()))
+	require.NoError(t, err)
+	require.Empty(t, probs)
+	require.Len(t, recs, 100)
+	extra := ticket.Slot{Debut: time.Date(2026, 1, 10, 8, 0, 0, 0, ticket.Paris), Fin: time.Date(2026, 1, 10, 9, 0, 0, 0, ticket.Paris)}
+	for i := range recs {
+		d := recs[i].(*v1a.Depot)
+		require.Len(t, d.PropalRdv, 2)
+		d.PropalRdv = append(d.PropalRdv, extra)
+	}
+	for i := range recs {
+		d := recs[i].(*v1a.Depot)
+		require.Len(t, d.PropalRdv, 3)
+		require.Equal(t, 14, d.PropalRdv[0].Debut.Hour(), "record %d", i)
+		require.Equal(t, 10, d.PropalRdv[1].Debut.Hour(), "record %d", i)
 	}
 }

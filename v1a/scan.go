@@ -329,10 +329,7 @@ func (s *scanner) quotedCell() (bool, error) {
 			return false, s.syntax("quoted cell not closed before the end of the file")
 		}
 		chunk := s.buf[s.pos:s.end]
-		i := 0
-		for i < len(chunk) && chunk[i] != '"' && chunk[i] != '\r' && chunk[i] != '\n' {
-			i++
-		}
+		i := quotedText(chunk)
 		s.put(chunk[:i])
 		s.pos += i
 		if i == len(chunk) {
@@ -362,6 +359,30 @@ func (s *scanner) quotedCell() (bool, error) {
 			return s.afterQuote(start)
 		}
 	}
+}
+
+// quotedText returns the length of the text at the start of b, up to a
+// quote, a CR or a LF. It searches a window of b at a time, so that a cell
+// costs the same whatever follows it in the buffer.
+func quotedText(b []byte) int {
+	const window = 128
+	for n := 0; n < len(b); n += window {
+		w := b[n:min(len(b), n+window)]
+		end := len(w)
+		if j := bytes.IndexByte(w, '"'); j >= 0 {
+			end = j
+		}
+		if j := bytes.IndexByte(w[:end], '\n'); j >= 0 {
+			end = j
+		}
+		if j := bytes.IndexByte(w[:end], '\r'); j >= 0 {
+			end = j
+		}
+		if end < len(w) {
+			return n + end
+		}
+	}
+	return len(b)
 }
 
 // afterQuote handles what follows a closing quote: blanks, then a separator

@@ -275,7 +275,15 @@ func appendWallClock(b []byte, t time.Time, seconds bool) []byte {
 // parseSlots reads PropalRdv: slots AAAAMMJJHHMM-HHMM separated by '|'. It
 // returns the slots and the first bad item.
 func parseSlots(s string, dc *dayCache) ([]ticket.Slot, string, bool) {
-	slots := make([]ticket.Slot, 0, strings.Count(s, "|")+1)
+	return parseSlotsInto(nil, s, dc)
+}
+
+// parseSlotsInto is parseSlots appending to slots, which has room for
+// every item of s when not nil.
+func parseSlotsInto(slots []ticket.Slot, s string, dc *dayCache) ([]ticket.Slot, string, bool) {
+	if slots == nil {
+		slots = make([]ticket.Slot, 0, strings.Count(s, "|")+1)
+	}
 	for rest := s; ; {
 		var it, tail string
 		var more bool
