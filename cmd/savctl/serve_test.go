@@ -192,6 +192,19 @@ func TestServeAutoplay(t *testing.T) {
 	oi.waitLog(t, "ticket event", "kind=\"CANCEL REQUESTED\"", "ref=BYTL-C")
 	oi.waitLog(t, "autoplay: closed on cancellation request", "ref=BYTL-C", "state=CLOSED")
 	require.False(t, oi.hasLog("autoplay: closed", "ref=BYTL-C", "RET01"))
+
+	// Cancelled before it is taken in charge: the play stops.
+	r = savctl(t, "", "send", "--url", oiURL, writeFile(t, "d.json", strings.Replace(depotJSON, "BYTL-0001", "BYTL-D", 1)))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"key":"FTEL00000003"`)
+	direct := fmt.Sprintf(`{"codeOC":"BYTL","codeOI":"FTEL","referenceSigSAVRaccoOC":"BYTL-D",
+"referenceSigSAVOI":"FTEL00000003","state":"CLOSED","version":1,
+"history":[{"kind":"CASE CANCELATION","sender":"OC","at":%q,"version":0,
+"message":{"type":"COMMENTAIRE","texte":"Doublon"},"state":"CLOSED","resultingVersion":1}]}`, time.Now().Format(time.RFC3339))
+	r = savctl(t, "", "send", "--url", oiURL, writeFile(t, "direct.json", direct))
+	require.Equal(t, exitOK, r.code, r.stdout+r.stderr)
+	oi.waitLog(t, "ticket event", "kind=CANCELLED", "ref=BYTL-D")
+	oi.waitLog(t, "autoplay: ticket over", "ref=BYTL-D", "state=CLOSED")
 }
 
 // TestServeOCSandbox files through an OC sandbox (no autoplay on the OI),
