@@ -1,18 +1,30 @@
-// Command quickstart walks one signalisation through its whole life in
-// memory: the OC files it, the OI acknowledges it, takes it in charge,
-// confirms the appointment the OC proposed and closes it with a RETxx code and
-// the localisation it found. The OC's and the OI's copies apply the same
-// transactions through the one lifecycle machine and end identical.
+// Command quickstart shows one OC program working with two OIs, each on its
+// own protocol, through one API: the OC BYTL (a sav.OC engine) files a
+// signalisation with FTEL, which speaks protocol 2.0 (SOAP web services on
+// loopback), and one with RACC, which speaks protocol 1.0a (CSV files mailed
+// through Maildirs in a temporary directory). Each OI (a sav.OI engine)
+// acknowledges the ticket, takes it in charge, confirms the appointment the
+// OC proposed and closes it with a RETxx code and the localisation it found.
+//
+// The OC's code is the same for both tickets: File, ProposeRdv, and one
+// event handler. The events it receives are the same too, whatever protocol
+// carried them; the program prints them and checks it.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"context"
 	"fmt"
+	"net/mail"
 	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/sav"
+	"github.com/opensav/savsdk/savtest"
 	"github.com/opensav/savsdk/ticket"
 )
 
@@ -23,56 +35,249 @@ func main() {
 	}
 }
 
+// network is the OC BYTL and its two OIs: FTEL over 2.0, RACC over 1.0a.
+type network struct {
+	oc               *sav.OC
+	ftel, racc       *sav.OI
+	ocEvents, oiEv   *savtest.Recorder
+	ocEP, ftelEP     *savtest.Endpoint
+	post             *savtest.PostOffice
+	dir              string
+	stop             context.CancelFunc
+	done             chan struct{}
+	ocAddr, raccAddr mail.Address
+	ocPeers          *sav.Peers
+}
+
 func run() error {
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, ticket.Paris)
-	slot := ticket.Slot{Debut: now.Add(24 * time.Hour), Fin: now.Add(26 * time.Hour)}
-	steps := []ticket.Transaction{
-		{Kind: ticket.KindCreate, Sender: codes.RoleOC, At: now, Filing: &ticket.Filing{
-			CodeOC: "BYTL", CodeOI: "FTEL",
-			ReferenceSigSAVRaccoOC: "BTGP-MG-OI-000123-0001",
-			ReferencePrise:         "FI-1234-ABCD",
-			DateIncident:           ticket.DateOf(now.AddDate(0, 0, -1)),
-			NatureDefaut:           codes.NatureDefautCoupure,
-			PrelocDefaut:           codes.PrelocDefautPTO,
-			Client:                 &ticket.Customer{Nom: "Martin", Prenom: "Léa", Contact1: "0612345678"},
-			Rdv:                    &ticket.Appointment{Creneaux: []ticket.Slot{slot}},
-			Commentaire:            "Pas de signal chez notre cliente. Signal au PM : -19.43 dBm",
-		}},
-		{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: now.Add(5 * time.Minute),
-			ReferenceSigSAVOI: "FTEL-SAV-000042"},
-		{Kind: ticket.KindCaseSolving, Sender: codes.RoleOI, At: now.Add(time.Hour),
-			EtatResolution: codes.EtatResolutionADefinir},
-		{Kind: ticket.KindSUInformation, Sender: codes.RoleOI, At: now.Add(2 * time.Hour),
-			Message: &ticket.Message{Type: codes.TypeMessageConfirmationRdv, Texte: "Créneau retenu",
-				Date: now.Add(2 * time.Hour)},
-			Rdv: &ticket.Appointment{Creneaux: []ticket.Slot{slot}}},
-		{Kind: ticket.KindCaseSolved, Sender: codes.RoleOI, At: slot.Fin, Cloture: &ticket.Closure{
-			Code: "RET01", Responsabilite: codes.ResponsabiliteOI, Localisation: codes.PrelocDefautPTO,
-			Description: "PTO endommagée", Commentaire: "PTO remplacée, signal rétabli"}},
+	n, err := start()
+	if err != nil {
+		return err
+	}
+	defer n.close()
+	ctx := context.Background()
+
+	ftel, err := n.walk(ctx, n.ftel, "BYTL-2026-0001")
+	if err != nil {
+		return err
+	}
+	racc, err := n.walk(ctx, n.racc, "BYTL-2026-0002")
+	if err != nil {
+		return err
 	}
 
-	oc, oi := &ticket.Ticket{}, &ticket.Ticket{}
-	for _, tx := range steps {
-		for _, side := range []*ticket.Ticket{oc, oi} {
-			if err := side.Apply(tx); err != nil {
-				return err
-			}
-		}
-		fmt.Printf("%-34s %-3s → %-11s %-17s version %d\n", tx.Kind, tx.Sender, oc.State, oc.EtatResolution, oc.Version)
+	fmt.Println("\nWhat the OC's event handler saw, per ticket:")
+	fmt.Printf("  %-20s %-20s\n", "FTEL (2.0)", "RACC (1.0a)")
+	for i := range max(len(ftel), len(racc)) {
+		fmt.Printf("  %-20s %-20s\n", at(ftel, i), at(racc, i))
 	}
-
-	// One more closure is refused: a closed ticket cannot change.
-	err := oc.Apply(steps[len(steps)-1])
-	code, _ := ticket.ReturnCode(err)
-	fmt.Printf("closing again is refused with code %d: %v\n", code, err)
-
-	c := oc.Cloture
-	fmt.Printf("ticket %s (OC %s) closed %s: %s, responsabilité %s, localisation %s\n",
-		oc.ReferenceSigSAVOI, oc.ReferenceSigSAVRaccoOC, c.Date.Format(time.RFC3339), c.Code, c.Responsabilite,
-		c.Localisation.Label())
-	if oc.State != oi.State || oc.Version != oi.Version {
-		return fmt.Errorf("the two copies disagree: %v/%d vs %v/%d", oc.State, oc.Version, oi.State, oi.Version)
+	if !slices.Equal(ftel, racc) {
+		return fmt.Errorf("the two protocols gave different events: %v and %v", ftel, racc)
 	}
-	fmt.Println("OC and OI copies agree:", oc.State, "version", oc.Version)
+	fmt.Println("Same events, same states, whatever the protocol.")
 	return nil
+}
+
+// walk files one ticket with oi and follows it to its closure, printing
+// each step and the OC's events; it returns the kinds of those events.
+func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.EventKind, error) {
+	peer, _ := n.ocPeers.Lookup(oi.Code())
+	fmt.Printf("\n== %s files %s with %s over protocol %s\n", n.oc.Code(), ref, oi.Code(), peer.Protocol())
+
+	f := savtest.Filing(n.oc.Code(), oi.Code(), ref)
+	tk, err := n.oc.File(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("OC  File → %s\n", tk.State)
+	filed, err := wait(n.oiEv, ref, sav.EventFiled)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Printf("OI  received the deposit, id %s\n", filed.Ticket.ReferenceSigSAVOI)
+	key := filed.Key
+	if err := n.ocSees(ref, sav.EventAcknowledged); err != nil {
+		return nil, err
+	}
+
+	if _, err := oi.TakeCharge(ctx, key, codes.EtatResolutionADefinir); err != nil {
+		return nil, err
+	}
+	fmt.Println("OI  TakeCharge")
+	if err := n.ocSees(ref, sav.EventTakenInCharge); err != nil {
+		return nil, err
+	}
+
+	slot := slotIn(2, 9)
+	if _, err := n.oc.ProposeRdv(ctx, n.oc.Key(ref), slot); err != nil {
+		return nil, err
+	}
+	fmt.Printf("OC  ProposeRdv %s\n", slot.Debut.Format("Mon 2 Jan 15:04"))
+	if _, err := wait(n.oiEv, ref, sav.EventInformation); err != nil {
+		return nil, err
+	}
+	if _, err := oi.ConfirmRdv(ctx, key, slot, ""); err != nil {
+		return nil, err
+	}
+	fmt.Println("OI  ConfirmRdv")
+	if err := n.ocSees(ref, sav.EventInformation); err != nil {
+		return nil, err
+	}
+
+	if _, err := oi.Close(ctx, key, ticket.Closure{Code: "RET01", Responsabilite: codes.ResponsabiliteOI,
+		Localisation: codes.PrelocDefautPM, Commentaire: "Connecteur remplacé au PM"}); err != nil {
+		return nil, err
+	}
+	fmt.Println("OI  Close RET01, localisation PM")
+	if err := n.ocSees(ref, sav.EventClosed); err != nil {
+		return nil, err
+	}
+
+	oc, err := n.oc.Ticket(ctx, n.oc.Key(ref))
+	if err != nil {
+		return nil, err
+	}
+	c := oc.Cloture
+	fmt.Printf("OC  ticket %s: %s, %s, responsabilité %s, localisation %s, version %d\n",
+		oc.ReferenceSigSAVOI, oc.State, c.Code, c.Responsabilite, c.Localisation.Label(), oc.Version)
+	return n.ocEvents.Kinds(ref), nil
+}
+
+// ocSees waits for the OC's event of kind about ref and prints it.
+func (n *network) ocSees(ref string, kind sav.EventKind) error {
+	e, err := wait(n.ocEvents, ref, kind)
+	if err != nil {
+		return err
+	}
+	how := ""
+	if e.Implicit() {
+		how = " (implied by the AR OK)"
+	}
+	fmt.Printf("    OC event %-16s via %-3s → %s, version %d%s\n", e.Kind, e.Protocol, e.Transaction.State,
+		e.Transaction.Version, how)
+	return nil
+}
+
+func wait(r *savtest.Recorder, ref string, kind sav.EventKind) (sav.Event, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), savtest.DefaultWait)
+	defer cancel()
+	e, err := r.WaitFunc(ctx, func(e sav.Event) bool { return e.Kind == kind && e.Key.ReferenceSigSAVRaccoOC == ref })
+	if err != nil {
+		return e, fmt.Errorf("no %s event for %s: %w", kind, ref, err)
+	}
+	return e, nil
+}
+
+// start wires the three engines: two loopback endpoints for the 2.0
+// services of BYTL and FTEL, two Maildirs for the 1.0a mailboxes of BYTL
+// and RACC.
+func start() (n *network, err error) {
+	n = &network{ocEvents: &savtest.Recorder{}, oiEv: &savtest.Recorder{}, done: make(chan struct{}),
+		ocAddr:   mail.Address{Address: "sav-ftth@bytl.test"},
+		raccAddr: mail.Address{Address: "sav-ftth@racc.test"}}
+	defer func() {
+		if err != nil {
+			n.close()
+		}
+	}()
+	if n.dir, err = os.MkdirTemp("", "quickstart-"); err != nil {
+		return nil, err
+	}
+	if n.ocEP, err = savtest.NewEndpoint(); err != nil {
+		return nil, err
+	}
+	if n.ftelEP, err = savtest.NewEndpoint(); err != nil {
+		return nil, err
+	}
+	n.post = savtest.NewPostOffice(10 * time.Millisecond)
+	fast := sav.Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2}
+
+	// Each engine's peers: how to reach each partner. BYTL and FTEL log in
+	// to each other with HTTP basic credentials.
+	bytlLogin := &sav.BasicCredentials{User: "bytl", Password: "bytl-secret"}
+	ftelLogin := &sav.BasicCredentials{User: "ftel", Password: "ftel-secret"}
+	n.ocPeers = &sav.Peers{Operators: []sav.Peer{
+		{Code: "FTEL", Role: codes.RoleOI, V2: &sav.PeerV2{URL: n.ftelEP.URL + "/sav/v2/oi"},
+			Auth: &sav.PeerAuth{Basic: ftelLogin, Outbound: &sav.PeerOutbound{Basic: bytlLogin}}},
+		{Code: "RACC", Role: codes.RoleOI, V1A: &sav.PeerV1A{Address: n.raccAddr.Address}},
+	}}
+	if n.oc, err = sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEvents,
+		Peers:    n.ocPeers,
+		MailFrom: n.ocAddr, Mail: n.post, Backoff: fast, CreateBackoff: 20 * time.Millisecond}); err != nil {
+		return nil, err
+	}
+	if n.ftel, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fast,
+		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
+			V2:   &sav.PeerV2{URL: n.ocEP.URL + "/sav/v2/oc"},
+			Auth: &sav.PeerAuth{Basic: bytlLogin, Outbound: &sav.PeerOutbound{Basic: ftelLogin}}}}}}); err != nil {
+		return nil, err
+	}
+	if n.racc, err = sav.NewOI(sav.Options{Code: "RACC", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fast,
+		MailFrom: n.raccAddr, Mail: n.post,
+		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
+			V1A: &sav.PeerV1A{Address: n.ocAddr.Address}}}}}); err != nil {
+		return nil, err
+	}
+	n.ocEP.Handle("/sav/v2/oc", n.oc.V2Handler())
+	n.ftelEP.Handle("/sav/v2/oi", n.ftel.V2Handler())
+	if err = n.post.Open(n.ocAddr, "BYTL", filepath.Join(n.dir, "bytl"),
+		map[string]string{n.raccAddr.Address: "RACC"}, n.oc.MailHandler()); err != nil {
+		return nil, err
+	}
+	if err = n.post.Open(n.raccAddr, "RACC", filepath.Join(n.dir, "racc"),
+		map[string]string{n.ocAddr.Address: "BYTL"}, n.racc.MailHandler()); err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	n.stop = cancel
+	n.post.Start(ctx)
+	runs := []func(context.Context) error{n.oc.Run, n.ftel.Run, n.racc.Run}
+	go func() {
+		errs := make(chan error, len(runs))
+		for _, r := range runs {
+			go func() { errs <- r(ctx) }()
+		}
+		for range runs {
+			<-errs
+		}
+		close(n.done)
+	}()
+	return n, nil
+}
+
+// close stops the engines, the pollers and the servers and removes the
+// Maildirs.
+func (n *network) close() {
+	if n.stop != nil {
+		n.stop()
+		<-n.done
+		n.post.Wait()
+	}
+	for _, ep := range []*savtest.Endpoint{n.ocEP, n.ftelEP} {
+		if ep != nil {
+			ep.Close()
+		}
+	}
+	if n.dir != "" {
+		_ = os.RemoveAll(n.dir)
+	}
+}
+
+// slotIn returns the two hours from hour h on the first weekday at least
+// days days from now, in Paris.
+func slotIn(days, h int) ticket.Slot {
+	d := time.Now().In(ticket.Paris).AddDate(0, 0, days)
+	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+		d = d.AddDate(0, 0, 1)
+	}
+	start := time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, ticket.Paris)
+	return ticket.Slot{Debut: start, Fin: start.Add(2 * time.Hour)}
+}
+
+func at(ks []sav.EventKind, i int) string {
+	if i < len(ks) {
+		return ks[i].String()
+	}
+	return ""
 }
