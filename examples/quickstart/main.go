@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/savtest"
 	"github.com/opensav/savsdk/ticket"
@@ -90,7 +91,7 @@ func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.Event
 		return nil, err
 	}
 	fmt.Printf("OC  File → %s\n", tk.State)
-	filed, err := wait(n.oiEv, ref, sav.EventFiled)
+	filed, err := demo.Wait(n.oiEv, ref, sav.EventFiled)
 	if err != nil {
 		return nil, err
 	}
@@ -108,12 +109,12 @@ func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.Event
 		return nil, err
 	}
 
-	slot := slotIn(2, 9)
+	slot := demo.Slot(2, 9)
 	if _, err := n.oc.ProposeRdv(ctx, n.oc.Key(ref), slot); err != nil {
 		return nil, err
 	}
 	fmt.Printf("OC  ProposeRdv %s\n", slot.Debut.Format("Mon 2 Jan 15:04"))
-	if _, err := wait(n.oiEv, ref, sav.EventInformation); err != nil {
+	if _, err := demo.Wait(n.oiEv, ref, sav.EventInformation); err != nil {
 		return nil, err
 	}
 	if _, err := oi.ConfirmRdv(ctx, key, slot, ""); err != nil {
@@ -145,7 +146,7 @@ func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.Event
 
 // ocSees waits for the OC's event of kind about ref and prints it.
 func (n *network) ocSees(ref string, kind sav.EventKind) error {
-	e, err := wait(n.ocEvents, ref, kind)
+	e, err := demo.Wait(n.ocEvents, ref, kind)
 	if err != nil {
 		return err
 	}
@@ -156,16 +157,6 @@ func (n *network) ocSees(ref string, kind sav.EventKind) error {
 	fmt.Printf("    OC event %-16s via %-3s → %s, version %d%s\n", e.Kind, e.Protocol, e.Transaction.State,
 		e.Transaction.Version, how)
 	return nil
-}
-
-func wait(r *savtest.Recorder, ref string, kind sav.EventKind) (sav.Event, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), savtest.DefaultWait)
-	defer cancel()
-	e, err := r.WaitFunc(ctx, func(e sav.Event) bool { return e.Kind == kind && e.Key.ReferenceSigSAVRaccoOC == ref })
-	if err != nil {
-		return e, fmt.Errorf("no %s event for %s: %w", kind, ref, err)
-	}
-	return e, nil
 }
 
 // start wires the three engines: two loopback endpoints for the 2.0
@@ -262,17 +253,6 @@ func (n *network) close() {
 	if n.dir != "" {
 		_ = os.RemoveAll(n.dir)
 	}
-}
-
-// slotIn returns the two hours from hour h on the first weekday at least
-// days days from now, in Paris.
-func slotIn(days, h int) ticket.Slot {
-	d := time.Now().In(ticket.Paris).AddDate(0, 0, days)
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-		d = d.AddDate(0, 0, 1)
-	}
-	start := time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, ticket.Paris)
-	return ticket.Slot{Debut: start, Fin: start.Add(2 * time.Hour)}
 }
 
 func at(ks []sav.EventKind, i int) string {
