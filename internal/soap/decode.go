@@ -248,6 +248,24 @@ func (s *state) document() (*Message, error) {
 	return m, s.trailer()
 }
 
+// child returns the next child element of the current element, or ok
+// false at the current element's end. Text is refused: an *Error about
+// field wrapping sentinel, saying "text in where".
+func (s *state) child(field string, sentinel error, where string) (t xml.StartElement, ok bool, err error) {
+	tok, err := s.next()
+	if err != nil {
+		return t, false, err
+	}
+	switch tok := tok.(type) {
+	case xml.StartElement:
+		return tok, true, nil
+	case xml.EndElement:
+		return t, false, nil
+	}
+	return t, false, &Error{Line: s.line(), Field: field, Code: codes.ReturnCodeBadFormat,
+		Err: fmt.Errorf("%w: text in %s", sentinel, where)}
+}
+
 // trailer checks that nothing but comments, processing instructions and
 // blanks follow the root element.
 func (s *state) trailer() error {
@@ -266,51 +284,46 @@ func (s *state) trailer() error {
 func (s *state) envelope(m *Message) error {
 	sawHeader, sawBody := false, false
 	for {
-		tok, err := s.next()
+		t, ok, err := s.child("Envelope", ErrSyntax, "the envelope")
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		if !ok {
 			s.pop()
 			if !sawBody {
 				return &Error{Line: s.line(), Field: "Body", Code: codes.ReturnCodeMissing,
 					Err: fmt.Errorf("%w: the envelope has no Body", ErrBody)}
 			}
 			return nil
-		case xml.CharData:
-			return &Error{Line: s.line(), Field: "Envelope", Code: codes.ReturnCodeBadFormat,
-				Err: fmt.Errorf("%w: text in the envelope", ErrSyntax)}
-		case xml.StartElement:
-			switch {
-			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Header"} && !sawHeader && !sawBody:
-				sawHeader = true
-				m.HeaderLine = s.line()
-				s.push(t)
-				if err := s.header(&m.Header); err != nil {
-					return err
+		}
+		switch {
+		case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Header"} && !sawHeader && !sawBody:
+			sawHeader = true
+			m.HeaderLine = s.line()
+			s.push(t)
+			if err := s.header(&m.Header); err != nil {
+				return err
+			}
+			s.pop()
+		case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Body"} && !sawBody:
+			sawBody = true
+			if s.dc.Header != nil {
+				if err := s.dc.Header(&m.Header); err != nil {
+					return callbackError{err}
 				}
-				s.pop()
-			case t.Name == xml.Name{Space: EnvelopeSpace, Local: "Body"} && !sawBody:
-				sawBody = true
-				if s.dc.Header != nil {
-					if err := s.dc.Header(&m.Header); err != nil {
-						return callbackError{err}
-					}
-				}
-				s.push(t)
-				if err := s.bodyElement(m); err != nil {
-					return err
-				}
-				s.pop()
-			case !sawBody || t.Name.Space == EnvelopeSpace || t.Name.Space == "":
-				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
-					Err: fmt.Errorf("%w: unexpected element %s in the envelope", ErrSyntax, t.Name.Local)}
-			default:
-				// SOAP 1.1 allows qualified elements after the Body.
-				if err := s.d.Skip(); err != nil {
-					return err
-				}
+			}
+			s.push(t)
+			if err := s.bodyElement(m); err != nil {
+				return err
+			}
+			s.pop()
+		case !sawBody || t.Name.Space == EnvelopeSpace || t.Name.Space == "":
+			return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: unexpected element %s in the envelope", ErrSyntax, t.Name.Local)}
+		default:
+			// SOAP 1.1 allows qualified elements after the Body.
+			if err := s.d.Skip(); err != nil {
+				return err
 			}
 		}
 	}
@@ -328,33 +341,28 @@ func mustUnderstand(start xml.StartElement) bool {
 
 func (s *state) header(h *Header) error {
 	for {
-		tok, err := s.next()
+		t, ok, err := s.child("Header", ErrSyntax, "the header")
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		if !ok {
 			return nil
-		case xml.CharData:
-			return &Error{Line: s.line(), Field: "Header", Code: codes.ReturnCodeBadFormat,
-				Err: fmt.Errorf("%w: text in the header", ErrSyntax)}
-		case xml.StartElement:
-			switch {
-			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementEntete}:
-				if err := once(s, ElementEntete, &h.Entete, s.entete); err != nil {
-					return err
-				}
-			case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementPagination}:
-				if err := once(s, ElementPagination, &h.Pagination, s.pagination); err != nil {
-					return err
-				}
-			case mustUnderstand(t):
-				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeNotAllowed,
-					Err: fmt.Errorf("%w: {%s}%s", ErrMustUnderstand, t.Name.Space, t.Name.Local)}
-			default:
-				if err := s.d.Skip(); err != nil {
-					return err
-				}
+		}
+		switch {
+		case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementEntete}:
+			if err := once(s, ElementEntete, &h.Entete, s.entete); err != nil {
+				return err
+			}
+		case t.Name == xml.Name{Space: s.dc.HeaderSpace, Local: ElementPagination}:
+			if err := once(s, ElementPagination, &h.Pagination, s.pagination); err != nil {
+				return err
+			}
+		case mustUnderstand(t):
+			return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeNotAllowed,
+				Err: fmt.Errorf("%w: {%s}%s", ErrMustUnderstand, t.Name.Space, t.Name.Local)}
+		default:
+			if err := s.d.Skip(); err != nil {
+				return err
 			}
 		}
 	}
@@ -415,31 +423,26 @@ func (s *state) text(start xml.StartElement) (string, error) {
 // write them), skipping the others.
 func (s *state) children(parent string, f func(name string, line int, value string) error) error {
 	for {
-		tok, err := s.next()
+		t, ok, err := s.child(parent, ErrHeader, parent)
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		if !ok {
 			return nil
-		case xml.CharData:
-			return &Error{Line: s.line(), Field: parent, Code: codes.ReturnCodeBadFormat,
-				Err: fmt.Errorf("%w: text in %s", ErrHeader, parent)}
-		case xml.StartElement:
-			line := s.line()
-			if t.Name.Space != s.dc.HeaderSpace && t.Name.Space != "" {
-				if err := s.d.Skip(); err != nil {
-					return err
-				}
-				continue
-			}
-			v, err := s.text(t)
-			if err != nil {
+		}
+		line := s.line()
+		if t.Name.Space != s.dc.HeaderSpace && t.Name.Space != "" {
+			if err := s.d.Skip(); err != nil {
 				return err
 			}
-			if err := f(t.Name.Local, line, v); err != nil {
-				return err
-			}
+			continue
+		}
+		v, err := s.text(t)
+		if err != nil {
+			return err
+		}
+		if err := f(t.Name.Local, line, v); err != nil {
+			return err
 		}
 	}
 }
@@ -508,40 +511,35 @@ func (s *state) bodyElement(m *Message) error {
 	bodyLine := s.line()
 	seen := false
 	for {
-		tok, err := s.next()
+		t, ok, err := s.child("Body", ErrBody, "the Body")
 		if err != nil {
 			return err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		if !ok {
 			if !seen {
 				return &Error{Line: bodyLine, Field: "Body", Code: codes.ReturnCodeMissing,
 					Err: fmt.Errorf("%w: empty Body", ErrBody)}
 			}
 			return nil
-		case xml.CharData:
-			return &Error{Line: s.line(), Field: "Body", Code: codes.ReturnCodeBadFormat,
-				Err: fmt.Errorf("%w: text in the Body", ErrBody)}
-		case xml.StartElement:
-			if seen {
-				return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
-					Err: fmt.Errorf("%w: more than one element in the Body", ErrBody)}
-			}
-			seen = true
-			m.Root, m.Line = t.Name, s.line()
-			if t.Name == (xml.Name{Space: EnvelopeSpace, Local: "Fault"}) {
-				s.push(t)
-				f, err := s.fault()
-				if err != nil {
-					return err
-				}
-				s.pop()
-				m.Fault = f
-				continue
-			}
-			if err := s.body(t); err != nil {
+		}
+		if seen {
+			return &Error{Line: s.line(), Field: t.Name.Local, Code: codes.ReturnCodeBadFormat,
+				Err: fmt.Errorf("%w: more than one element in the Body", ErrBody)}
+		}
+		seen = true
+		m.Root, m.Line = t.Name, s.line()
+		if t.Name == (xml.Name{Space: EnvelopeSpace, Local: "Fault"}) {
+			s.push(t)
+			f, err := s.fault()
+			if err != nil {
 				return err
 			}
+			s.pop()
+			m.Fault = f
+			continue
+		}
+		if err := s.body(t); err != nil {
+			return err
 		}
 	}
 }
@@ -566,57 +564,52 @@ func (s *state) fault() (*Fault, error) {
 	sawCode := false
 	faultLine := s.line()
 	for {
-		tok, err := s.next()
+		t, ok, err := s.child("Fault", ErrBody, "the Fault")
 		if err != nil {
 			return nil, err
 		}
-		switch t := tok.(type) {
-		case xml.EndElement:
+		if !ok {
 			if !sawCode {
 				return nil, &Error{Line: faultLine, Field: "faultcode", Code: codes.ReturnCodeMissing,
 					Err: fmt.Errorf("%w: fault without faultcode", ErrBody)}
 			}
 			return f, nil
-		case xml.CharData:
-			return nil, &Error{Line: s.line(), Field: "Fault", Code: codes.ReturnCodeBadFormat,
-				Err: fmt.Errorf("%w: text in the Fault", ErrBody)}
-		case xml.StartElement:
-			if t.Name.Space != "" && t.Name.Space != EnvelopeSpace {
-				if err := s.d.Skip(); err != nil {
-					return nil, err
-				}
-				continue
+		}
+		if t.Name.Space != "" && t.Name.Space != EnvelopeSpace {
+			if err := s.d.Skip(); err != nil {
+				return nil, err
 			}
-			switch t.Name.Local {
-			case "faultcode":
-				s.push(t)
-				v, err := s.text(t)
-				if err != nil {
-					return nil, err
-				}
-				f.Code = resolveQName(s.scope, v)
-				s.pop()
-				sawCode = true
-			case "faultstring", "faultactor":
-				v, err := s.text(t)
-				if err != nil {
-					return nil, err
-				}
-				if t.Name.Local == "faultstring" {
-					f.String = v
-				} else {
-					f.Actor = v
-				}
-			case "detail":
-				s.push(t)
-				if err := s.detail(); err != nil {
-					return nil, err
-				}
-				s.pop()
-			default:
-				if err := s.d.Skip(); err != nil {
-					return nil, err
-				}
+			continue
+		}
+		switch t.Name.Local {
+		case "faultcode":
+			s.push(t)
+			v, err := s.text(t)
+			if err != nil {
+				return nil, err
+			}
+			f.Code = resolveQName(s.scope, v)
+			s.pop()
+			sawCode = true
+		case "faultstring", "faultactor":
+			v, err := s.text(t)
+			if err != nil {
+				return nil, err
+			}
+			if t.Name.Local == "faultstring" {
+				f.String = v
+			} else {
+				f.Actor = v
+			}
+		case "detail":
+			s.push(t)
+			if err := s.detail(); err != nil {
+				return nil, err
+			}
+			s.pop()
+		default:
+			if err := s.d.Skip(); err != nil {
+				return nil, err
 			}
 		}
 	}
