@@ -10,6 +10,7 @@
 //	savctl send --url URL [--oc CODE] [--oi CODE] [--line N] [--user U --password P] FILE
 //	savctl serve --role oi|oc [--addr 127.0.0.1:8080] [--code CODE] [--peers FILE]
 //	             [--maildir DIR [--address ADDR] [--poll D]] [--autoplay DELAY] [--retry D] [--state FILE]
+//	             [--travaux FILE]
 //
 // trace prints, per ticket, one line per step: its time (Europe/Paris),
 // sender, transaction, resulting state and version, and the file and line
@@ -26,7 +27,9 @@
 // createTroubleTicketByValueRequest to its /sav/v2/oc endpoint (savctl send
 // does): the OC files it with its OI and answers with the OI's answer, so
 // the OC follows the ticket's whole life. --state keeps the sandbox's
-// tickets in a JSON file across restarts.
+// tickets in a JSON file across restarts; --travaux gives the OI's
+// InfoTravaux service its works notices, a JSON array of
+// infotravaux.Travaux values (Go field names).
 //
 // Its output formats and exit codes are a contract: 0 everything valid or
 // done, 1 at least one input invalid (or a partner's fault for send), 2

@@ -22,7 +22,7 @@ import (
 )
 
 const serveUsage = "savctl serve --role oi|oc [--addr 127.0.0.1:8080] [--code CODE] [--peers FILE] " +
-	"[--maildir DIR [--address ADDR] [--poll D]] [--autoplay DELAY] [--retry D] [--state FILE]"
+	"[--maildir DIR [--address ADDR] [--poll D]] [--autoplay DELAY] [--retry D] [--state FILE] [--travaux FILE]"
 
 // Default operator codes of the sandbox, by role.
 var sandboxCodes = map[codes.Role]string{codes.RoleOI: "SBOI", codes.RoleOC: "SBOC"}
@@ -39,6 +39,8 @@ type serveConfig struct {
 	oc *sav.OC
 	// planning is the OI's Plan de charge, where OCs book slots.
 	planning *plancharge.MemPlanning
+	// travaux is the JSON file of the OI's works notices (--travaux).
+	travaux string
 }
 
 // endpoint is one web service the sandbox serves, on a fixed path
@@ -71,6 +73,7 @@ type serveFlags struct {
 	autoplay          time.Duration
 	retry             time.Duration
 	state             string
+	travaux           string
 }
 
 func parseServeFlags(args []string) (*serveFlags, error) {
@@ -88,6 +91,7 @@ func parseServeFlags(args []string) (*serveFlags, error) {
 	fs.DurationVar(&f.retry, "retry", sav.DefaultBackoff.Initial,
 		"first wait before a notification is sent again to a partner that is down (doubling, up to 30 times it)")
 	fs.StringVar(&f.state, "state", "", "JSON file keeping the sandbox's tickets across restarts")
+	fs.StringVar(&f.travaux, "travaux", "", "JSON array of the works notices the OI's InfoTravaux service publishes")
 	rest, err := parseArgs(fs, args)
 	if err != nil {
 		return nil, err
@@ -113,6 +117,8 @@ func parseServeFlags(args []string) (*serveFlags, error) {
 		return nil, usagef("--poll %v: want a positive interval", f.poll)
 	case f.retry <= 0:
 		return nil, usagef("--retry %v: want a positive duration", f.retry)
+	case f.travaux != "" && f.role != codes.RoleOI:
+		return nil, usagef("--travaux is for an OI")
 	case f.address != "" && f.maildir == "":
 		return nil, usagef("--address needs --maildir")
 	}
@@ -131,7 +137,8 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return fail(e, "serve", err, serveUsage)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
-	cfg := &serveConfig{role: f.role, code: f.code, stderr: e.stderr, logger: logger, peers: &sav.Peers{}}
+	cfg := &serveConfig{role: f.role, code: f.code, stderr: e.stderr, logger: logger, peers: &sav.Peers{},
+		travaux: f.travaux}
 	if f.peers != "" {
 		if cfg.peers, err = sav.LoadPeers(f.peers); err != nil {
 			return fail(e, "serve", err, "")

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/rdv/plancharge"
 	"github.com/opensav/savsdk/sav"
+	"github.com/opensav/savsdk/sav/infotravaux"
 	"github.com/opensav/savsdk/ticket"
 )
 
@@ -363,4 +365,33 @@ func BenchmarkOCEndpoint(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestServeTravaux publishes a works notice with --travaux and reads it
+// back from the OI sandbox's InfoTravaux service.
+func TestServeTravaux(t *testing.T) {
+	at := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, ticket.Paris) }
+	notice := []infotravaux.Travaux{{Reference: "TP-2026-0001", ServiceProviderID: "123456789",
+		Type: infotravaux.CategorieTP, EquipementConcerne: infotravaux.EquipementConcernePBO, ReferencePm: "PM-75056-0001",
+		ReferencePrestationPm: "PRESTA-PM-01", DateModification: at(1, 9), InterventionRequiseOC: infotravaux.BooleenOui,
+		DateDebutTravaux: at(10, 8), DateFinTravaux: at(10, 17), TravauxCuratifs: infotravaux.BooleenNon,
+		NatureIntervention: infotravaux.NatureInterventionDEPL, Etat: infotravaux.EtatNouveau}}
+	b, err := json.Marshal(notice)
+	require.NoError(t, err)
+	file := writeFile(t, "travaux.json", string(b))
+	oi := serveInProcess(t, 3, "--role", "oi", "--addr", "127.0.0.1:0", "--travaux", file)
+	c := &infotravaux.Client{URL: oi.urls["/ftth/services/infoTravauxService"]}
+	got, err := c.GetInfoTravauxFTTH(context.Background(),
+		infotravaux.Header{SupplierID: "987654321", ServiceProviderID: "123456789"},
+		infotravaux.Filter{ReferenceTPDERCO: "TP-2026-0001"})
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "PM-75056-0001", got[0].ReferencePm)
+
+	for _, content := range []string{`{`, `[{"Reference":"X"}]`} {
+		r := savctl(t, "", "serve", "--role", "oi", "--addr", "127.0.0.1:0", "--travaux", writeFile(t, "bad.json", content))
+		require.Equal(t, exitUsage, r.code, r.stderr)
+	}
+	r := savctl(t, "", "serve", "--role", "oc", "--travaux", file)
+	require.Equal(t, exitUsage, r.code, r.stderr)
 }
