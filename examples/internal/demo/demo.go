@@ -25,23 +25,6 @@ func Wait(r *savtest.Recorder, ref string, kind sav.EventKind) (sav.Event, error
 	return e, nil
 }
 
-// WaitNth is Wait for the n-th (from 1) event of kind about ref.
-func WaitNth(r *savtest.Recorder, ref string, kind sav.EventKind, n int) (sav.Event, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), savtest.DefaultWait)
-	defer cancel()
-	seen := 0
-	e, err := r.WaitFunc(ctx, func(e sav.Event) bool {
-		if e.Kind == kind && e.Key.ReferenceSigSAVRaccoOC == ref {
-			seen++
-		}
-		return seen == n
-	})
-	if err != nil {
-		return e, fmt.Errorf("no %s event #%d for %s (got %v): %w", kind, n, ref, r.Kinds(ref), err)
-	}
-	return e, nil
-}
-
 // Slot returns the two hours from hour h on the first weekday at least days
 // days from now, in Paris time.
 func Slot(days, h int) ticket.Slot {
