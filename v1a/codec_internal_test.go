@@ -80,6 +80,8 @@ func TestScannerFastLineCharsets(t *testing.T) {
 	}
 	for _, line := range []string{
 		"a;b;c\r\n", " a ;\tb\t; c\n", ";;x;\n", "Lef\xe8vre ; Zo\xe9 ;\xe9\n", "  \n;x", "\xe9\n",
+		"VIA0A000000000000001;FI-0000-0001;BTGP-MG-OI-000001-ZZZZ;20260101;COUPURE;PTO;Lef\xe8vre;Zo\xe9;0600000001;;;;x\n",
+		";;;;;;;;;;;;;;;;;;;;\n;;;;;;;;;;;;;;;;;;;x\n", "  ;  ;\t\t;abcdefgh;abcdefg;abcdefghi; abcdefgh ;\x01;\x7f\n",
 	} {
 		want := cells(nil, line)
 		for i, c := range want {
@@ -89,6 +91,17 @@ func TestScannerFastLineCharsets(t *testing.T) {
 		require.Equal(t, want, cells(&odd, line), "%q", line)
 	}
 	require.Equal(t, []string{"a;b", "c"}, cells(&odd, "a\x81b;c\n"))
+	// Whether a line has control characters is noted on the way.
+	for line, clean := range map[string]bool{
+		"abcdefgh;abcdefgh;abcdefgh\n": true, "abcdefgh;abc\tdefgh;abcdefgh\n": false,
+		"abcdefgh;abcdefgh;abcdefg\x7f\n": false, "ab\x01\n": false, "ab\xe9\n": true,
+	} {
+		s := newScanner(strings.NewReader(line), ';', 0, nil, 0, 0)
+		s.setCharset(cp1252Hi)
+		require.NoError(t, s.next())
+		require.Equal(t, clean, s.clean, "%q", line)
+		require.Equal(t, clean, controlFree(s.rec), "%q", line)
+	}
 }
 
 // The writer's cached Paris clock formats times and slots as the

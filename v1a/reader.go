@@ -278,7 +278,7 @@ func (r *Reader) Read() (Record, error) {
 	cols := r.layout.Columns
 	d.cols = cols
 	// A record without control characters has none in its cells.
-	r.textClean = r.checkText && controlFree(r.sc.rec)
+	r.textClean = r.checkText && (r.sc.clean || controlFree(r.sc.rec))
 	for i := range cols {
 		d.col = i
 		if i >= len(r.cells) {

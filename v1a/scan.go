@@ -2,9 +2,11 @@ package v1a
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
 )
 
@@ -39,6 +41,7 @@ type scanner struct {
 	// lines are cut before decoding.
 	hiNonASCII bool
 	stray      []int // cells with text after their closing quote
+	clean      bool  // the record is known to have no control character
 }
 
 const scanBufSize = 64 << 10
@@ -125,6 +128,7 @@ func (s *scanner) record() (blank bool, err error) {
 	s.rec = s.rec[:0]
 	s.starts = s.starts[:0]
 	s.ends = s.ends[:0]
+	s.clean = false
 	s.quoted = false
 	s.stray = s.stray[:0]
 	if !s.more() {
@@ -194,30 +198,52 @@ func (s *scanner) fastLine() (ok, blank bool) {
 
 // cutCells cuts s.rec, one line of text, into cells at the separators,
 // without the blanks around each cell; it returns the length of their text.
+// It reads eight bytes at a time, and notes on the way whether the line has
+// control characters (s.clean).
 func (s *scanner) cutCells() int {
 	rec := s.rec
-	text := 0
-	for start := 0; ; {
-		i := bytes.IndexByte(rec[start:], s.comma)
-		end := len(rec)
-		if i >= 0 {
-			end = start + i
+	const lo, low7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
+	commas := uint64(s.comma) * lo
+	text, start := 0, 0
+	var ctrl bool
+	i := 0
+	for ; i+8 <= len(rec); i += 8 {
+		x := binary.LittleEndian.Uint64(rec[i:])
+		ctrl = ctrl || controlWord(x)
+		// The high bit of each byte of x equal to the separator.
+		y := x ^ commas
+		m := ^((y&low7 + low7) | y | low7)
+		for m != 0 {
+			j := i + bits.TrailingZeros64(m)/8
+			text += s.addCell(rec, start, j)
+			start = j + 1
+			m &= m - 1
 		}
-		a, b := start, end
-		for a < b && (rec[a] == ' ' || rec[a] == '\t') {
-			a++
-		}
-		for b > a && (rec[b-1] == ' ' || rec[b-1] == '\t') {
-			b--
-		}
-		text += b - a
-		s.starts = append(s.starts, a)
-		s.ends = append(s.ends, b)
-		if i < 0 {
-			return text
-		}
-		start = end + 1
 	}
+	for ; i < len(rec); i++ {
+		c := rec[i]
+		if c == s.comma {
+			text += s.addCell(rec, start, i)
+			start = i + 1
+		}
+		ctrl = ctrl || c < 0x20 || c == 0x7f
+	}
+	s.clean = !ctrl
+	return text + s.addCell(rec, start, len(rec))
+}
+
+// addCell adds the cell rec[a:b], without its surrounding blanks, and
+// returns its length.
+func (s *scanner) addCell(rec []byte, a, b int) int {
+	for a < b && (rec[a] == ' ' || rec[a] == '\t') {
+		a++
+	}
+	for b > a && (rec[b-1] == ' ' || rec[b-1] == '\t') {
+		b--
+	}
+	s.starts = append(s.starts, a)
+	s.ends = append(s.ends, b)
+	return b - a
 }
 
 // fastCells splits line cell by cell, decoding each cell on its own; it
