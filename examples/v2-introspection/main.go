@@ -1,5 +1,6 @@
-// Command v2-introspection asks an OI's and an OC's protocol 2.0 services,
-// on loopback, what they offer: the managed entity types
+// Command v2-introspection asks the protocol 2.0 services of an OI engine
+// and an OC engine (sav.OI, sav.OC, started by savtest.Start on loopback)
+// what they offer: the managed entity types
 // (tt:TroubleTicketValue and its SAV extension), the queries, the event
 // types and the operations, with the four JSR-91 introspection requests.
 // It also fetches the WSDL each service describes itself with (?wsdl),
@@ -13,14 +14,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
-	"github.com/opensav/savsdk/v2"
+	"github.com/opensav/savsdk/savtest"
+	v2 "github.com/opensav/savsdk/v2"
 )
 
 func main() {
@@ -33,16 +34,24 @@ func main() {
 func run() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	p, err := newPair()
+	p, err := savtest.Start(savtest.Options{Protocol: savtest.V2})
 	if err != nil {
 		return err
 	}
-	defer p.close()
+	defer p.Close()
+	ocClient, err := p.V2Client(codes.RoleOC) // the OC's client of the OI
+	if err != nil {
+		return err
+	}
+	oiClient, err := p.V2Client(codes.RoleOI) // the OI's client of the OC
+	if err != nil {
+		return err
+	}
 
 	for _, side := range []struct {
 		name   string
 		client *v2.Client
-	}{{"OI FTEL (called by its OC)", p.oc}, {"OC BYTL (called by its OI)", p.oi}} {
+	}{{"OI FTEL (called by its OC)", ocClient}, {"OC BYTL (called by its OI)", oiClient}} {
 		fmt.Println(side.name)
 		types, err := side.client.ManagedEntityTypes(ctx)
 		if err != nil {
@@ -66,7 +75,7 @@ func run() error {
 		fmt.Printf("  operations:           %s\n", strings.Join(ops, ", "))
 	}
 
-	for _, u := range []string{p.oiURL, p.ocURL} {
+	for _, u := range []string{p.OIEndpoint.URL + "/sav/v2/oi", p.OCEndpoint.URL + "/sav/v2/oc"} {
 		resp, err := http.Get(u + "?wsdl")
 		if err != nil {
 			return err
@@ -90,84 +99,4 @@ func orNone(s []string) string {
 		return "(none)"
 	}
 	return strings.Join(s, ", ")
-}
-
-// pair is an OI (FTEL) and an OC (BYTL), each with its in-memory backend
-// and its web service on loopback, and the client each uses to call the
-// other.
-type pair struct {
-	oiSystem, ocStore *v2.Memory
-	oc, oi            *v2.Client // the OC's client of the OI, the OI's client of the OC
-	oiURL, ocURL      string
-	stop              []func()
-}
-
-func newPair() (*pair, error) {
-	p := &pair{oiSystem: v2.NewMemory(v2.MemoryOptions{IDPrefix: "FTEL"}), ocStore: v2.NewMemory(v2.MemoryOptions{})}
-	oiAuth, ocAuth := v2.NewBasicAuth(), v2.NewBasicAuth()
-	if err := oiAuth.Add("bytl", "oc-secret", "BYTL"); err != nil {
-		return nil, err
-	}
-	if err := ocAuth.Add("ftel", "oi-secret", "FTEL"); err != nil {
-		return nil, err
-	}
-	oiServer, err := v2.NewOIServer(p.oiSystem, v2.ServerOptions{Code: "FTEL", Auth: oiAuth})
-	if err != nil {
-		return nil, err
-	}
-	ocServer, err := v2.NewOCServer(p.ocStore, v2.ServerOptions{Code: "BYTL", Auth: ocAuth})
-	if err != nil {
-		return nil, err
-	}
-	oiURL, err := p.serve("/sav/v2/oi", oiServer)
-	p.oiURL = oiURL
-	if err != nil {
-		return nil, err
-	}
-	ocURL, err := p.serve("/sav/v2/oc", ocServer)
-	p.ocURL = ocURL
-	if err != nil {
-		return nil, err
-	}
-	if p.oc, err = v2.NewClient(basicAuth{"bytl", "oc-secret"}, oiURL,
-		v2.ClientOptions{Role: codes.RoleOC, CodeOC: "BYTL", CodeOI: "FTEL"}); err != nil {
-		return nil, err
-	}
-	if p.oi, err = v2.NewClient(basicAuth{"ftel", "oi-secret"}, ocURL,
-		v2.ClientOptions{Role: codes.RoleOI, CodeOC: "BYTL", CodeOI: "FTEL"}); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// serve runs h on a free loopback port under path and returns its URL.
-func (p *pair) serve(path string, h http.Handler) (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	mux := http.NewServeMux()
-	mux.Handle(path, h)
-	srv := v2.NewHTTPServer(ln.Addr().String(), mux)
-	go func() { _ = srv.Serve(ln) }()
-	p.stop = append(p.stop, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	})
-	return "http://" + ln.Addr().String() + path, nil
-}
-
-func (p *pair) close() {
-	for _, stop := range p.stop {
-		stop()
-	}
-}
-
-// basicAuth sends requests with HTTP basic credentials.
-type basicAuth struct{ user, password string }
-
-func (b basicAuth) Do(r *http.Request) (*http.Response, error) {
-	r.SetBasicAuth(b.user, b.password)
-	return http.DefaultClient.Do(r)
 }
