@@ -1,14 +1,19 @@
-// Command v1a-oi-mailbox shows an OI's mailbox loop under protocol 1.0a:
-// a v1a.Poller runs over the OI's Maildir, answers each DEPOT with its AR,
-// quarantines a mail it cannot read and answers it with an AR KO, and, once
-// the repair is done, the OI closes the ticket with a CLOTURE file.
+// Command v1a-mailbox shows both sides of a protocol 1.0a exchange written
+// with package v1a alone (no engine): the OC mails a DEPOT file with two
+// signalisations and a mail whose file was forgotten; the OI's mailbox loop
+// (a v1a.Poller over its Maildir) answers the DEPOT with its AR (one line
+// OK, one KO), quarantines the mail it cannot read and answers it with an AR
+// KO, and, once the repair is done, closes the ticket with a CLOTURE file.
+// The OC reads each answer and applies it to its own copy of the ticket
+// through the lifecycle: the AR OK moves it to OPENACTIVE, the AR KO to
+// REJECTED, the CLOTURE to CLOSED.
 //
 // Transport: the Maildirs of the OI and of the OC live in a temporary
 // directory and (*v1a.Maildir).Send delivers into them directly, so no mail
 // server is needed. In production the Poller reads the Maildir the OI's MTA
 // delivers to, and Replies is a v1a.SMTPSender.
 //
-// Run it with: go run ./examples/v1a-oi-mailbox
+// Run it with: go run ./examples/v1a-mailbox
 package main
 
 import (
@@ -128,7 +133,7 @@ func main() {
 }
 
 func run(ctx context.Context) error {
-	root, err := os.MkdirTemp("", "v1a-oi-mailbox")
+	root, err := os.MkdirTemp("", "v1a-mailbox")
 	if err != nil {
 		return err
 	}
@@ -174,6 +179,15 @@ func run(ctx context.Context) error {
 	if err := oiBox.Send(ctx, depot); err != nil {
 		return err
 	}
+	// The OC's copies of its tickets start SUBMITTED.
+	mine := map[string]*ticket.Ticket{}
+	for _, rec := range depots {
+		tk, err := v1a.TicketOf(rec, codeOC, codeOI)
+		if err != nil {
+			return err
+		}
+		mine[tk.ReferenceSigSAVRaccoOC] = tk
+	}
 	forgotten := []byte("From: SAV BTGP <sav@oc.example>\r\nTo: sav@oi.example\r\n" +
 		"Subject: SAV FTTH - SAV_DEPOT_BTGP_FTEL_" + now.Format("20060102150405") + "_0002.csv\r\n" +
 		"Message-ID: <forgotten-0002@oc.example>\r\n\r\nVoici le fichier.\r\n")
@@ -200,12 +214,8 @@ func run(ctx context.Context) error {
 			}
 			seen[in.Flow]++
 			for _, rec := range in.Records {
-				switch r := rec.(type) {
-				case *v1a.AR:
-					fmt.Printf("OC: AR %s %q %s\n", r.StatutAR, r.ReferenceSigSAVRaccoOC, r.ReferenceSigSAVOI+r.MotifRefus)
-				case *v1a.Cloture:
-					fmt.Printf("OC: CLOTURE of %s: %s, responsabilité %s, at %s: %s\n", r.ReferenceSigSAVRaccoOC,
-						r.CodeCloture, r.Responsabilite, r.LocalisationDefaut.V1A(), r.Commentaire)
+				if err := apply(mine, rec); err != nil {
+					return err
 				}
 			}
 			if err := ocBox.Mark(ctx, e, v1a.DispositionHandled); err != nil {
@@ -224,10 +234,52 @@ func run(ctx context.Context) error {
 	if err := <-loopDone; !errors.Is(err, context.Canceled) {
 		return err
 	}
+	for _, ref := range []string{"BTGP-000123", "BTGP-000124"} {
+		tk := mine[ref]
+		fmt.Printf("OC: ticket %s is %s, version %d, %d history entries\n", ref, tk.State, tk.Version, len(tk.History))
+	}
+	if mine["BTGP-000123"].State != ticket.StateClosed || mine["BTGP-000124"].State != ticket.StateRejected {
+		return errors.New("the OC's copies did not end CLOSED and REJECTED")
+	}
 	q, err := os.ReadDir(filepath.Join(oiBox.QuarantineDir(), "new"))
 	if err != nil {
 		return err
 	}
 	fmt.Printf("OI: %d message(s) in quarantine, nothing deleted\n", len(q))
+	return nil
+}
+
+// apply applies an answer the OC received to its copy of the ticket: an AR
+// OK acknowledges it and starts the prise en charge, an AR KO rejects it, a
+// CLOTURE closes it. An AR KO of a mail without a file names no ticket.
+func apply(mine map[string]*ticket.Ticket, rec v1a.Record) error {
+	switch r := rec.(type) {
+	case *v1a.AR:
+		fmt.Printf("OC: AR %s %q %s\n", r.StatutAR, r.ReferenceSigSAVRaccoOC, r.ReferenceSigSAVOI+r.MotifRefus)
+		tk := mine[r.ReferenceSigSAVRaccoOC]
+		if tk == nil {
+			return nil
+		}
+		tx, err := v1a.TransactionOf(r, codeOC, codeOI)
+		if err != nil {
+			return err
+		}
+		if r.StatutAR == v1a.StatutOK {
+			return tk.ApplyV1AAcknowledge(tx)
+		}
+		return tk.Apply(tx)
+	case *v1a.Cloture:
+		fmt.Printf("OC: CLOTURE of %s: %s, responsabilité %s, at %s: %s\n", r.ReferenceSigSAVRaccoOC,
+			r.CodeCloture, r.Responsabilite, r.LocalisationDefaut.V1A(), r.Commentaire)
+		tk := mine[r.ReferenceSigSAVRaccoOC]
+		if tk == nil {
+			return fmt.Errorf("CLOTURE of an unknown ticket %s", r.ReferenceSigSAVRaccoOC)
+		}
+		tx, err := v1a.TransactionOf(r, codeOC, codeOI)
+		if err != nil {
+			return err
+		}
+		return tk.Apply(tx)
+	}
 	return nil
 }
