@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -31,8 +32,10 @@ import (
 )
 
 func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	for _, step := range []func(context.Context) error{direct, request, unsupported} {
-		if err := step(context.Background()); err != nil {
+		if err := step(ctx); err != nil {
 			fmt.Fprintln(os.Stderr, "cancel:", err)
 			os.Exit(1)
 		}

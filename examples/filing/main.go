@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -31,8 +32,10 @@ import (
 )
 
 func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
-		if err := file(context.Background(), proto); err != nil {
+		if err := file(ctx, proto); err != nil {
 			fmt.Fprintln(os.Stderr, "filing:", err)
 			os.Exit(1)
 		}

@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -27,8 +28,10 @@ import (
 )
 
 func main() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
-		if err := follow(context.Background(), proto); err != nil {
+		if err := follow(ctx, proto); err != nil {
 			fmt.Fprintln(os.Stderr, "followup:", err)
 			os.Exit(1)
 		}

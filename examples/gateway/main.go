@@ -105,7 +105,9 @@ func run() error {
 		}
 		post.Wait()
 	}()
-	return walk(context.Background(), oc, oi, ocEvents, oiEvents)
+	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
+	defer wcancel()
+	return walk(wctx, oc, oi, ocEvents, oiEvents)
 }
 
 func walk(ctx context.Context, oc *sav.OC, oi *sav.OI, ocEvents, oiEvents *savtest.Recorder) error {

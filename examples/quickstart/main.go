@@ -56,7 +56,8 @@ func run() error {
 		return err
 	}
 	defer n.close()
-	ctx := context.Background()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
 
 	ftel, err := n.walk(ctx, n.ftel, "BYTL-2026-0001")
 	if err != nil {
