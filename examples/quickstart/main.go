@@ -38,16 +38,22 @@ func main() {
 
 // network is the OC BYTL and its two OIs: FTEL over 2.0, RACC over 1.0a.
 type network struct {
-	oc               *sav.OC
-	ftel, racc       *sav.OI
-	ocEvents, oiEv   *savtest.Recorder
+	oc         *sav.OC
+	ftel, racc *sav.OI
+	// ocEvents records what the OC's engine reports; oiEvents what both
+	// OIs' engines report.
+	ocEvents, oiEvents *savtest.Recorder
+	ocPeers            *sav.Peers // the OC's partners
+
+	// Transport: the 2.0 servers of BYTL and FTEL, and the mail between the
+	// Maildirs of BYTL and RACC under dir.
 	ocEP, ftelEP     *savtest.Endpoint
 	post             *savtest.PostOffice
-	dir              string
-	stop             context.CancelFunc
-	done             chan struct{}
 	ocAddr, raccAddr mail.Address
-	ocPeers          *sav.Peers
+	dir              string
+
+	stop context.CancelFunc // stops the engines and the pollers
+	done chan struct{}      // closed once the engines stopped
 }
 
 func run() error {
@@ -69,14 +75,14 @@ func run() error {
 	}
 
 	fmt.Println("\nWhat the OC's event handler saw, per ticket:")
-	fmt.Printf("  %-20s %-20s\n", "FTEL (2.0)", "RACC (1.0a)")
+	fmt.Printf("  %-20s %s\n", "FTEL (2.0)", "RACC (1.0a)")
 	for i := range max(len(ftel), len(racc)) {
-		fmt.Printf("  %-20s %-20s\n", at(ftel, i), at(racc, i))
+		fmt.Printf("  %-20s %s\n", at(ftel, i), at(racc, i))
 	}
 	if !slices.Equal(ftel, racc) {
 		return fmt.Errorf("the two protocols gave different events: %v and %v", ftel, racc)
 	}
-	fmt.Println("Same events, same states, whatever the protocol.")
+	fmt.Println("The same events in the same order, whatever the protocol.")
 	return nil
 }
 
@@ -92,7 +98,7 @@ func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.Event
 		return nil, err
 	}
 	fmt.Printf("OC  File → %s\n", tk.State)
-	filed, err := demo.Wait(n.oiEv, ref, sav.EventFiled)
+	filed, err := demo.Wait(n.oiEvents, ref, sav.EventFiled)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +121,7 @@ func (n *network) walk(ctx context.Context, oi *sav.OI, ref string) ([]sav.Event
 		return nil, err
 	}
 	fmt.Printf("OC  ProposeRdv %s\n", slot.Debut.Format("Mon 2 Jan 15:04"))
-	if _, err := demo.Wait(n.oiEv, ref, sav.EventInformation); err != nil {
+	if _, err := demo.Wait(n.oiEvents, ref, sav.EventInformation); err != nil {
 		return nil, err
 	}
 	if _, err := oi.ConfirmRdv(ctx, key, slot, ""); err != nil {
@@ -164,7 +170,7 @@ func (n *network) ocSees(ref string, kind sav.EventKind) error {
 // services of BYTL and FTEL, two Maildirs for the 1.0a mailboxes of BYTL
 // and RACC.
 func start() (n *network, err error) {
-	n = &network{ocEvents: &savtest.Recorder{}, oiEv: &savtest.Recorder{}, done: make(chan struct{}),
+	n = &network{ocEvents: &savtest.Recorder{}, oiEvents: &savtest.Recorder{}, done: make(chan struct{}),
 		ocAddr:   mail.Address{Address: "sav-ftth@bytl.test"},
 		raccAddr: mail.Address{Address: "sav-ftth@racc.test"}}
 	defer func() {
@@ -198,13 +204,13 @@ func start() (n *network, err error) {
 		MailFrom: n.ocAddr, Mail: n.post, Backoff: fast, CreateBackoff: 20 * time.Millisecond}); err != nil {
 		return nil, err
 	}
-	if n.ftel, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fast,
+	if n.ftel, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
 			V2:   &sav.PeerV2{URL: n.ocEP.URL + "/sav/v2/oc"},
 			Auth: &sav.PeerAuth{Basic: bytlLogin, Outbound: &sav.PeerOutbound{Basic: ftelLogin}}}}}}); err != nil {
 		return nil, err
 	}
-	if n.racc, err = sav.NewOI(sav.Options{Code: "RACC", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fast,
+	if n.racc, err = sav.NewOI(sav.Options{Code: "RACC", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
 		MailFrom: n.raccAddr, Mail: n.post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
 			V1A: &sav.PeerV1A{Address: n.ocAddr.Address}}}}}); err != nil {
