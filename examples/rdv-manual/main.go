@@ -1,151 +1,140 @@
-// Command rdv-manual walks through the manual appointment process of RDV.md:
-// the OC files a ticket proposing three slots, the OI's engine checks them
-// against its slot policy and counter-proposes while taking the ticket in
-// charge, the OC picks one of the OI's slots and the OI confirms it, which
-// moves the ticket to ACTION PLANIFIEE. Every message goes through the
-// negotiation machine and the ticket's lifecycle (rdv.Advance), on both
-// sides' copies of the ticket.
+// Command rdv-manual walks through the manual appointment process of
+// RDV.md with the engines sav.OC and sav.OI, over protocol 2.0 and then over
+// protocol 1.0a, with the same calls: the OC files a ticket needing a home
+// intervention and proposes three slots; the OI checks them against its
+// slot policy (rdv.Policy: opening hours, lead time), has no technician free
+// on the acceptable ones and counter-proposes two slots (PROPOSITION RDV)
+// while taking the ticket in charge; the OC picks one (REPONSE RDV,
+// AnswerRdv) and the OI confirms it (CONFIRMATION RDV, ConfirmRdv), which
+// moves the ticket to ACTION PLANIFIEE on both sides. Only the OI confirms:
+// an OC's confirmation is refused with code 13.
+//
+// Each pair of engines (savtest.Start) runs on loopback (2.0) or on
+// Maildirs in a temporary directory (1.0a).
 //
 //	go run ./examples/rdv-manual
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"log"
 	"os"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/rdv"
+	"github.com/opensav/savsdk/sav"
+	"github.com/opensav/savsdk/savtest"
 	"github.com/opensav/savsdk/ticket"
 )
 
 func main() {
-	if err := run(time.Now()); err != nil {
-		log.Print(err)
-		os.Exit(1)
-	}
-}
-
-// party is one operator's copy of the ticket and of its negotiation.
-type party struct {
-	name   string
-	ticket *ticket.Ticket
-	rdv    rdv.Negotiation
-}
-
-// exchange applies a message to both copies, as sender and receiver do.
-func exchange(oc, oi *party, m rdv.Message) error {
-	for _, p := range []*party{oc, oi} {
-		if err := rdv.Advance(p.ticket, &p.rdv, m); err != nil {
-			return fmt.Errorf("%s copy: %w", p.name, err)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
+		if err := negotiate(ctx, proto); err != nil {
+			fmt.Fprintln(os.Stderr, "rdv-manual:", err)
+			os.Exit(1)
 		}
 	}
-	fmt.Printf("%-2s → %-16s %-45s negotiation %-14v ticket %v / %s\n", m.Sender, m.Type, slots(m.Slots),
-		oi.rdv.State, oi.ticket.State, oi.ticket.EtatResolution)
-	return nil
 }
 
-func slots(ss []rdv.Slot) string {
-	if len(ss) == 0 {
-		return "-"
+func negotiate(ctx context.Context, proto savtest.Protocol) error {
+	p, err := savtest.Start(savtest.Options{Protocol: proto})
+	if err != nil {
+		return err
 	}
-	s := rdv.FormatSlot(ss[0])
-	if len(ss) > 1 {
-		s += fmt.Sprintf(" (+%d)", len(ss)-1)
+	defer p.Close()
+	const ref = "BYTL-2026-000042"
+	fmt.Printf("== protocol %s\n", proto)
+	// The first slot starts before the OI opens.
+	proposal := []ticket.Slot{demo.Slot(2, 7), demo.Slot(2, 14), demo.Slot(3, 9)}
+	f := p.Filing(ref)
+	f.PrelocDefaut = codes.PrelocDefautPTO
+	f.Client = &ticket.Customer{Nom: "Martin", Contact1: "0612345678"}
+	f.Rdv = &ticket.Appointment{Creneaux: proposal}
+	if _, err := p.OC.File(ctx, f); err != nil {
+		return err
 	}
-	return s
-}
-
-// openDay returns the n-th opening day (Monday–Saturday) after now, at
-// hour h in Paris.
-func openDay(now time.Time, n, h int) time.Time {
-	d := now.In(ticket.Paris)
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if d.Weekday() != time.Sunday {
-			n--
-		}
+	fmt.Printf("OC  File %s at the customer's, proposing %d slots\n", ref, len(proposal))
+	filed, err := demo.Wait(p.OIEvents, ref, sav.EventFiled)
+	if err != nil {
+		return err
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, ticket.Paris)
-}
-
-func slot(start time.Time, hours int) rdv.Slot {
-	return rdv.Slot{Debut: start, Fin: start.Add(time.Duration(hours) * time.Hour)}
-}
-
-func run(now time.Time) error {
-	// The OC proposes three slots; the first starts before opening time.
-	proposal := []rdv.Slot{slot(openDay(now, 2, 7), 2), slot(openDay(now, 2, 14), 2), slot(openDay(now, 3, 9), 2)}
-	filing := &ticket.Filing{CodeOC: "OCAA", CodeOI: "OIBB", ReferenceSigSAVRaccoOC: "OCAA-SAV-000042",
-		ReferencePrise: "FI-1234-5678", DateIncident: ticket.DateOf(now), NatureDefaut: codes.NatureDefautCoupure,
-		PrelocDefaut: codes.PrelocDefautPTO, Client: &ticket.Customer{Nom: "Martin", Contact1: "0612345678"},
-		Rdv: &ticket.Appointment{Creneaux: proposal}}
-	oc := &party{name: "OC", ticket: &ticket.Ticket{}}
-	oi := &party{name: "OI", ticket: &ticket.Ticket{}}
-	for _, tx := range []ticket.Transaction{
-		{Kind: ticket.KindCreate, Sender: codes.RoleOC, At: now, Filing: filing},
-		{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: now, ReferenceSigSAVOI: "OIBB-000123"},
-	} {
-		for _, p := range []*party{oc, oi} {
-			if err := p.ticket.Apply(tx); err != nil {
-				return err
-			}
-		}
-	}
-	for _, p := range []*party{oc, oi} {
-		n, err := rdv.FromTicket(p.ticket)
-		if err != nil {
-			return err
-		}
-		p.rdv = n
-	}
-	fmt.Printf("OC filed %s with %d slots; negotiation %v, ticket %v\n", filing.ReferenceSigSAVRaccoOC,
-		len(proposal), oi.rdv.State, oi.ticket.State)
-
-	// The OI's engine checks each proposed slot against its policy.
+	now := time.Now()
 	policy := rdv.DefaultPolicy()
-	for i, s := range proposal {
+	for i, s := range filed.Ticket.Rdv.Creneaux {
 		err := policy.CheckSlot(s, now)
 		if se, ok := errors.AsType[*rdv.SlotError](err); ok {
-			fmt.Printf("OI policy: slot %d %s refused: %s (%s)\n", i+1, rdv.FormatSlot(s), se.Rule.String(), se.Detail)
+			fmt.Printf("OI  policy: slot %d %s refused: %s (%s)\n", i+1, rdv.FormatSlot(s), se.Rule.String(), se.Detail)
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		fmt.Printf("OI policy: slot %d %s acceptable, but no technician is free then\n", i+1, rdv.FormatSlot(s))
+		fmt.Printf("OI  policy: slot %d %s acceptable, but no technician is free then\n", i+1, rdv.FormatSlot(s))
 	}
-
-	// Only the OI confirms: an OC confirmation is refused with code 13.
-	err := rdv.Advance(oc.ticket, &oc.rdv, rdv.Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOC,
-		At: now, Slots: proposal[1:2]})
-	code, _ := rdv.ReturnCode(err)
-	fmt.Printf("OC → CONFIRMATION RDV refused: code %d (%v)\n", code, err)
-	if code != codes.ReturnCodeUnexpected {
-		return fmt.Errorf("want code 13, got %v", err)
+	if _, err := p.OI.TakeCharge(ctx, filed.Key, codes.EtatResolutionADefinir); err != nil {
+		return err
 	}
-
-	counter := []rdv.Slot{slot(openDay(now, 3, 14), 2), slot(openDay(now, 4, 10), 2)}
+	fmt.Println("OI  TakeCharge")
+	counter := []ticket.Slot{demo.Slot(4, 14), demo.Slot(5, 10)}
 	if err := policy.Check(counter, now); err != nil {
 		return err
 	}
-	steps := []rdv.Message{
-		{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOI, At: now, Slots: counter,
-			Texte: "aucun technicien disponible sur vos créneaux"},
-		{Type: codes.TypeMessageReponseRdv, Sender: codes.RoleOC, At: now.Add(time.Hour), Slots: counter[1:]},
-		{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: now.Add(2 * time.Hour), Slots: counter[1:]},
+	if _, err := p.OI.Inform(ctx, filed.Key, sav.Information{Rdv: &ticket.Appointment{Creneaux: counter},
+		Message: &ticket.Message{Type: codes.TypeMessagePropositionRdv,
+			Texte: "Aucun technicien disponible sur vos créneaux"}}); err != nil {
+		return err
 	}
-	for _, m := range steps {
-		if err := exchange(oc, oi, m); err != nil {
-			return err
-		}
+	fmt.Printf("OI  Inform PROPOSITION RDV: %d slots\n", len(counter))
+	got, err := wait(p.OCEvents, ref, codes.TypeMessagePropositionRdv)
+	if err != nil {
+		return err
 	}
-	if oi.ticket.EtatResolution != codes.EtatResolutionPlanifiee || oc.rdv.State != rdv.StateConfirmed {
-		return fmt.Errorf("appointment not planned: %v, %v", oi.ticket.EtatResolution, oc.rdv.State)
+	pick := got.Ticket.Rdv.Creneaux[1]
+	_, err = p.OC.Send(ctx, p.OCKey(ref), ticket.Transaction{Kind: ticket.KindCOInformation,
+		Message: &ticket.Message{Type: codes.TypeMessageConfirmationRdv}, Rdv: &ticket.Appointment{Creneaux: []ticket.Slot{pick}}})
+	code, ok := ticket.ReturnCode(err)
+	if !ok || code != codes.ReturnCodeUnexpected {
+		return fmt.Errorf("want code 13 for an OC's confirmation, got %v", err)
 	}
-	fmt.Printf("appointment confirmed: %s; both copies at version %d\n", rdv.FormatSlot(oc.rdv.Slots[0]),
-		oc.ticket.Version)
+	fmt.Printf("OC  CONFIRMATION RDV refused: code %d: only the OI confirms\n", code)
+	if _, err := p.OC.AnswerRdv(ctx, p.OCKey(ref), pick); err != nil {
+		return err
+	}
+	fmt.Printf("OC  AnswerRdv %s\n", rdv.FormatSlot(pick))
+	if _, err := wait(p.OIEvents, ref, codes.TypeMessageReponseRdv); err != nil {
+		return err
+	}
+	if _, err := p.OI.ConfirmRdv(ctx, filed.Key, pick, ""); err != nil {
+		return err
+	}
+	e, err := wait(p.OCEvents, ref, codes.TypeMessageConfirmationRdv)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("OI  ConfirmRdv → OC's copy %s %s, slot %s\n", e.Ticket.State, e.Ticket.EtatResolution,
+		rdv.FormatSlot(e.Ticket.Rdv.Creneaux[0]))
+	if e.Ticket.EtatResolution != codes.EtatResolutionPlanifiee {
+		return fmt.Errorf("appointment not planned: %s", e.Ticket.EtatResolution)
+	}
 	return nil
+}
+
+// wait waits for the information event about ref carrying a message of
+// type t.
+func wait(r *savtest.Recorder, ref string, t codes.TypeMessage) (sav.Event, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), savtest.DefaultWait)
+	defer cancel()
+	e, err := r.WaitFunc(ctx, func(e sav.Event) bool {
+		m := e.Transaction.Message
+		return e.Key.ReferenceSigSAVRaccoOC == ref && e.Kind == sav.EventInformation && m != nil && m.Type == t
+	})
+	if err != nil {
+		return e, fmt.Errorf("no %s for %s: %w", t, ref, err)
+	}
+	return e, nil
 }

@@ -25,12 +25,15 @@ func Wait(r *savtest.Recorder, ref string, kind sav.EventKind) (sav.Event, error
 	return e, nil
 }
 
-// Slot returns the two hours from hour h on the first weekday at least days
-// days from now, in Paris time.
+// Slot returns the two hours from hour h on the days-th working day
+// (Monday to Friday) after today, in Paris time.
 func Slot(days, h int) ticket.Slot {
-	d := time.Now().In(ticket.Paris).AddDate(0, 0, days)
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
+	d := time.Now().In(ticket.Paris)
+	for days > 0 {
 		d = d.AddDate(0, 0, 1)
+		if d.Weekday() != time.Saturday && d.Weekday() != time.Sunday {
+			days--
+		}
 	}
 	start := time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, ticket.Paris)
 	return ticket.Slot{Debut: start, Fin: start.Add(2 * time.Hour)}
