@@ -21,8 +21,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -32,14 +30,9 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, step := range []func(context.Context) error{direct, request, unsupported} {
-		if err := step(ctx); err != nil {
-			fmt.Fprintln(os.Stderr, "cancel:", err)
-			os.Exit(1)
-		}
-	}
+	demo.Main("cancel", func(ctx context.Context) error {
+		return errors.Join(direct(ctx), request(ctx), unsupported(ctx))
+	})
 }
 
 // direct cancels a QUEUED ticket over 2.0.

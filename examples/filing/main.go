@@ -21,8 +21,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -32,14 +30,7 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
-		if err := file(ctx, proto); err != nil {
-			fmt.Fprintln(os.Stderr, "filing:", err)
-			os.Exit(1)
-		}
-	}
+	demo.Main("filing", demo.EachProtocol(savtest.Options{Qualifier: sav.QualifierFunc(qualify)}, file))
 }
 
 // outsideParc is a line the OI does not know as the OC's.
@@ -54,13 +45,7 @@ func qualify(_ context.Context, f *ticket.Filing) (codes.ReturnCode, string, str
 	return 0, "", ""
 }
 
-func file(ctx context.Context, proto savtest.Protocol) error {
-	p, err := savtest.Start(savtest.Options{Protocol: proto, Qualifier: sav.QualifierFunc(qualify)})
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	fmt.Printf("== protocol %s\n", proto)
+func file(ctx context.Context, p *savtest.Pair) error {
 
 	// AR OK.
 	ok := p.Filing("BYTL-2026-000123")
@@ -70,7 +55,7 @@ func file(ctx context.Context, proto savtest.Protocol) error {
 	}
 	fmt.Printf("OC  File %s → %s\n", ok.ReferenceSigSAVRaccoOC, tk.State)
 	for _, kind := range []sav.EventKind{sav.EventAcknowledged, sav.EventTakenInCharge} {
-		if proto == savtest.V2 && kind == sav.EventTakenInCharge {
+		if p.Protocol == savtest.V2 && kind == sav.EventTakenInCharge {
 			break // over 2.0 the OI takes it in charge by a step of its own
 		}
 		e, err := demo.Wait(p.OCEvents, ok.ReferenceSigSAVRaccoOC, kind)

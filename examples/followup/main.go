@@ -17,8 +17,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -28,24 +26,11 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
-		if err := follow(ctx, proto); err != nil {
-			fmt.Fprintln(os.Stderr, "followup:", err)
-			os.Exit(1)
-		}
-	}
+	demo.Main("followup", demo.EachProtocol(savtest.Options{}, follow))
 }
 
-func follow(ctx context.Context, proto savtest.Protocol) error {
-	p, err := savtest.Start(savtest.Options{Protocol: proto})
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+func follow(ctx context.Context, p *savtest.Pair) error {
 	const ref = "BYTL-2026-000200"
-	fmt.Printf("== protocol %s\n", proto)
 	if _, err := p.OC.File(ctx, p.Filing(ref)); err != nil {
 		return err
 	}

@@ -19,7 +19,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
@@ -31,24 +30,11 @@ import (
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	for _, proto := range []savtest.Protocol{savtest.V2, savtest.V1A} {
-		if err := negotiate(ctx, proto); err != nil {
-			fmt.Fprintln(os.Stderr, "rdv-manual:", err)
-			os.Exit(1)
-		}
-	}
+	demo.Main("rdv-manual", demo.EachProtocol(savtest.Options{}, negotiate))
 }
 
-func negotiate(ctx context.Context, proto savtest.Protocol) error {
-	p, err := savtest.Start(savtest.Options{Protocol: proto})
-	if err != nil {
-		return err
-	}
-	defer p.Close()
+func negotiate(ctx context.Context, p *savtest.Pair) error {
 	const ref = "BYTL-2026-000042"
-	fmt.Printf("== protocol %s\n", proto)
 	// The first slot starts before the OI opens.
 	proposal := []ticket.Slot{demo.Slot(2, 7), demo.Slot(2, 14), demo.Slot(3, 9)}
 	f := p.Filing(ref)
