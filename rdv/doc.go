@@ -38,6 +38,12 @@
 //	CONFIRMED --PROPOSITION RDV (OC)--> PROPOSED_BY_OC
 //	CONFIRMED --CONFIRMATION RDV (OI, same slot)--> CONFIRMED
 //
+// A deposit carries a booking id or slots, never both. The one message that
+// carries both is the CONFIRMATION RDV of a booked slot: the booking id and
+// the one slot it confirms, and a confirmation naming another booking than
+// the negotiation's is refused (13). A confirmation without the booking id
+// is accepted too.
+//
 // [Negotiation.Apply] is pure: no clock (the rule on the past uses
 // [Message].At), no I/O, no storage. [Steps] returns the table, [Allowed]
 // answers "may this message be sent now?", [Mermaid] draws it.

@@ -339,9 +339,13 @@ func (n *Negotiation) expected() string {
 }
 
 // Appointment returns the ticket appointment a message carries: its slots,
-// or its booking id when it has no slots; nil when it carries neither.
+// or its booking id when it has no slots; nil when it carries neither. A
+// CONFIRMATION RDV of a booked slot carries both the booking id and the slot
+// it confirms, so the partner checks that it names the right booking.
 func (m Message) Appointment() *ticket.Appointment {
 	switch {
+	case m.Type == codes.TypeMessageConfirmationRdv && m.IdRdv != "" && len(m.Slots) > 0:
+		return &ticket.Appointment{IdRdv: m.IdRdv, Creneaux: slices.Clone(m.Slots)}
 	case len(m.Slots) > 0:
 		return &ticket.Appointment{Creneaux: slices.Clone(m.Slots)}
 	case m.IdRdv != "":
@@ -417,6 +421,10 @@ func Advance(t *ticket.Ticket, n *Negotiation, m Message) error {
 func FromTicket(t *ticket.Ticket) (Negotiation, error) {
 	var n Negotiation
 	if len(t.History) == 0 {
+		if a := t.Rdv; a != nil && a.IdRdv != "" && len(a.Creneaux) == 1 {
+			// A booked slot whose confirmation gave its times.
+			return Negotiation{State: StateBooked, IdRdv: a.IdRdv, Slots: slices.Clone(a.Creneaux)}, nil
+		}
 		return Deposit(t.Rdv, time.Time{})
 	}
 	for _, r := range t.History {

@@ -311,6 +311,21 @@ func TestAdvanceBooked(t *testing.T) {
 		IdRdv: "RDV00000009"}
 	tx := m.Transaction(tk)
 	require.Equal(t, ticket.KindCaseSolving, tx.Kind)
+	require.Equal(t, &ticket.Appointment{IdRdv: "RDV00000009", Creneaux: []Slot{slotC}}, tx.Rdv)
+
+	// A confirmation naming another booking is refused (13) and touches
+	// neither the ticket nor the negotiation.
+	before, beforeN := tk.Clone(), n.Clone()
+	wrong := m
+	wrong.IdRdv = "RDV00000010"
+	err = Advance(tk, &n, wrong)
+	var ne *NegotiationError
+	require.ErrorAs(t, err, &ne)
+	require.Equal(t, codes.ReturnCodeUnexpected, ne.Code)
+	require.Equal(t, "IdRdv", ne.Field)
+	require.Empty(t, cmp.Diff(before, tk))
+	require.Empty(t, cmp.Diff(beforeN, n))
+
 	require.NoError(t, Advance(tk, &n, m))
 	require.Equal(t, ticket.StateOpenActive, tk.State)
 	require.Equal(t, codes.EtatResolutionPlanifiee, tk.EtatResolution)
@@ -319,12 +334,32 @@ func TestAdvanceBooked(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, codes.TypeMessageConfirmationRdv, back.Type)
 	require.Equal(t, []Slot{slotC}, back.Slots)
+	require.Equal(t, "RDV00000009", back.IdRdv)
+	require.Equal(t, &ticket.Appointment{IdRdv: "RDV00000009", Creneaux: []Slot{slotC}}, tk.Rdv)
+	again, err := FromTicket(tk)
+	require.NoError(t, err)
+	require.Empty(t, cmp.Diff(n, again))
+	// Without a history, a booking with its known slot is Booked with that slot.
+	bare, err := FromTicket(&ticket.Ticket{Filing: ticket.Filing{Rdv: tk.Rdv}})
+	require.NoError(t, err)
+	require.Equal(t, Negotiation{State: StateBooked, IdRdv: "RDV00000009", Slots: []Slot{slotC}}, bare)
 	_, ok = FromTransaction(ticket.Transaction{Kind: ticket.KindCaseSolving})
 	require.False(t, ok)
 	open := &ticket.Ticket{State: ticket.StateOpenActive}
 	require.Equal(t, ticket.KindSUInformation, m.Transaction(open).Kind)
 	require.Equal(t, ticket.KindCOInformation,
 		Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC}.Transaction(open).Kind)
+}
+
+func TestAdvanceBookedWithoutID(t *testing.T) {
+	tk := filedTicket(t, &ticket.Appointment{IdRdv: "RDV00000009"})
+	n, err := FromTicket(tk)
+	require.NoError(t, err)
+	m := Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: now, Slots: []Slot{slotC}}
+	require.Equal(t, &ticket.Appointment{Creneaux: []Slot{slotC}}, m.Transaction(tk).Rdv)
+	require.NoError(t, Advance(tk, &n, m))
+	require.Equal(t, Negotiation{State: StateConfirmed, Slots: []Slot{slotC}, IdRdv: "RDV00000009"}, n)
+	require.Equal(t, codes.EtatResolutionPlanifiee, tk.EtatResolution)
 }
 
 func TestNegotiationJSON(t *testing.T) {

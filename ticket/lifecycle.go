@@ -339,7 +339,8 @@ func (t *Ticket) infoError(tx *Transaction, needSomething bool) (string, codes.R
 		}
 	}
 	if a := tx.Rdv; a != nil {
-		if f, c, r := checkAppointment(a); c != 0 {
+		confirmation := tx.Message != nil && tx.Message.Type == codes.TypeMessageConfirmationRdv
+		if f, c, r := checkAppointment(a, confirmation); c != 0 {
 			return f, c, r
 		}
 	}
@@ -361,11 +362,18 @@ const MaxSlots = 3
 
 // checkAppointment checks the structure of an appointment reference: a
 // booking id xor 1–3 slots, each ending after it starts, distinct and not
-// overlapping. Date-relative rules (slots in the future) and the OI's policy
-// belong to the protocol validators and package rdv.
-func checkAppointment(a *Appointment) (string, codes.ReturnCode, string) {
+// overlapping. The one exception is confirmation, set for an information
+// notification carrying a CONFIRMATION RDV: the OI validating a booked slot
+// names the booking id together with exactly one slot, the slot it confirms.
+// Every other booking id with slots is refused with code 13 on PropalRdv, and
+// a deposit is always strict. Date-relative rules (slots in the future) and
+// the OI's policy belong to the protocol validators and package rdv.
+func checkAppointment(a *Appointment, confirmation bool) (string, codes.ReturnCode, string) {
 	switch {
-	case a.IdRdv != "" && len(a.Creneaux) > 0:
+	case a.IdRdv != "" && len(a.Creneaux) > 0 && !(confirmation && len(a.Creneaux) == 1):
+		if confirmation {
+			return "PropalRdv", codes.ReturnCodeUnexpected, "a confirmation of a booking id carries exactly one slot"
+		}
 		return "PropalRdv", codes.ReturnCodeUnexpected, "a booking id and proposed slots are mutually exclusive"
 	case a.IdRdv == "" && len(a.Creneaux) == 0:
 		return "PropalRdv", codes.ReturnCodeMissing, "an appointment has a booking id or slots"
@@ -437,7 +445,7 @@ func CheckFiling(f *Filing) (field string, code codes.ReturnCode, reason string)
 		return "relatedTroubleTicketKeyList", codes.ReturnCodeUnexpected, "only an EXPERTISE references another ticket"
 	}
 	if f.Rdv != nil {
-		return checkAppointment(f.Rdv)
+		return checkAppointment(f.Rdv, false)
 	}
 	return "", 0, ""
 }

@@ -331,6 +331,9 @@ func TestOtherPayloads(t *testing.T) {
 		{"expertise", ticket.StateNone, withFiling(func(f *ticket.Filing) { f.TypeSAV, f.RelatedTicket = codes.TypeSAVExpertise, "OI-1" }), "", 0},
 		{"signalisation with related ticket", ticket.StateNone, withFiling(func(f *ticket.Filing) { f.RelatedTicket = "OI-1" }), "relatedTroubleTicketKeyList", 13},
 		{"create booking and slots", ticket.StateNone, withFiling(func(f *ticket.Filing) { f.Rdv.IdRdv = "RDV1" }), "PropalRdv", 13},
+		{"create booking and one slot", ticket.StateNone, withFiling(func(f *ticket.Filing) {
+			f.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120)}}
+		}), "PropalRdv", 13},
 		{"create booking only", ticket.StateNone, withFiling(func(f *ticket.Filing) { f.Rdv = &ticket.Appointment{IdRdv: "RDV1"} }), "", 0},
 		{"create empty appointment", ticket.StateNone, withFiling(func(f *ticket.Filing) { f.Rdv = &ticket.Appointment{} }), "PropalRdv", 1},
 		{"create four slots", ticket.StateNone, withFiling(func(f *ticket.Filing) {
@@ -400,6 +403,31 @@ func TestOtherPayloads(t *testing.T) {
 			tx.Message = msg(codes.TypeMessagePropositionRdv, "")
 			tx.Rdv = &ticket.Appointment{Creneaux: []ticket.Slot{slot(24, 0)}}
 		}), "PropalRdv", 13},
+		{"SU confirmation of a booking with its slot", open, info(su, func(tx *ticket.Transaction) {
+			tx.Message = msg(codes.TypeMessageConfirmationRdv, "")
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120)}}
+		}), "", 0},
+		{"SU confirmation of a booking with two slots", open, info(su, func(tx *ticket.Transaction) {
+			tx.Message = msg(codes.TypeMessageConfirmationRdv, "")
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120), slot(48, 120)}}
+		}), "PropalRdv", 13},
+		{"SU confirmation of a booking with a bad slot", open, info(su, func(tx *ticket.Transaction) {
+			tx.Message = msg(codes.TypeMessageConfirmationRdv, "")
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, -60)}}
+		}), "PropalRdv", 13},
+		{"SU proposition with a booking and a slot", open, info(su, func(tx *ticket.Transaction) {
+			tx.Message = msg(codes.TypeMessagePropositionRdv, "")
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120)}}
+		}), "PropalRdv", 13},
+		{"SU booking and a slot without a message", open, info(su, func(tx *ticket.Transaction) {
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120)}}
+		}), "PropalRdv", 13},
+		{"solving confirms the booking with its slot", queued, func() ticket.Transaction {
+			tx := validTx(ticket.KindCaseSolving, codes.RoleOI)
+			tx.Message = msg(codes.TypeMessageConfirmationRdv, "")
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV1", Creneaux: []ticket.Slot{slot(24, 120)}}
+			return tx
+		}, "", 0},
 
 		{"CO proposition", queued, info(co, func(tx *ticket.Transaction) {
 			tx.Message = msg(codes.TypeMessagePropositionRdv, "")

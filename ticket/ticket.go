@@ -87,7 +87,8 @@ type Customer struct {
 
 // Appointment is an appointment reference: the id of a slot booked through
 // the Plan de charge web service (automatic process) or up to three proposed
-// slots (manual process).
+// slots (manual process). Only a CONFIRMATION RDV of a booked slot carries
+// both: the booking id and the one slot confirmed.
 type Appointment struct {
 	IdRdv    string `json:"idRdv,omitempty"`
 	Creneaux []Slot `json:"creneaux,omitempty"`
@@ -167,7 +168,9 @@ type Transaction struct {
 	// NOTIFICATION); empty fields are left as they were.
 	Client *Customer `json:"client,omitempty"`
 	// Rdv carries appointment slots or a booking id (information
-	// notifications); it replaces the ticket's appointment.
+	// notifications), or both in a CONFIRMATION RDV of a booked slot (the
+	// booking id and the one slot confirmed); it replaces the ticket's
+	// appointment.
 	Rdv *Appointment `json:"rdv,omitempty"`
 	// Cloture is the closure (CASE SOLVED NOTIFICATION).
 	Cloture *Closure `json:"cloture,omitempty"`
