@@ -24,7 +24,8 @@ var ErrRdv = errors.New("v1a: appointment columns refused")
 // CONFIRMATION RDV), 13 for a value not acceptable in context (a message that
 // is no appointment message or that its sender may not send, a slot ending
 // before it starts, in the past, repeated or overlapping, slots in a DEMANDE
-// RDV, IdRdv and PropalRdv together in a deposit).
+// RDV, IdRdv and PropalRdv together in a deposit or in an INFO line other
+// than a CONFIRMATION RDV of one booked slot).
 type RdvError struct {
 	Flow   Flow // FlowInfo or FlowDepot
 	Field  Field
@@ -85,9 +86,9 @@ func slotRdvErr(f Flow, se *rdv.SlotError) *RdvError {
 // type wants it (none for a DEMANDE RDV; 1 to 3 slots for a PROPOSITION RDV;
 // exactly one for a CONFIRMATION RDV; a REPONSE RDV's slots follow the same
 // structural rules), the slots starting after DateMessage, and not both
-// IdRdv and PropalRdv (13: a ticket's appointment is a booking id or slots,
-// so a CONFIRMATION RDV of a booked slot gives the slot and the negotiation
-// keeps the booking id). Whether the message is expected now is the
+// IdRdv and PropalRdv (13) except in a CONFIRMATION RDV of a booked slot,
+// which names the booking id and the one slot it confirms, so the
+// negotiation checks it is the right booking. Whether the message is expected now is the
 // negotiation's question ([rdv.Negotiation.Apply]). Check a line's type with
 // [rdv.IsRdv] first to pass over the other INFO messages.
 func RdvMessageOf(in *Info) (rdv.Message, error) {
@@ -252,11 +253,11 @@ func checkRdvMessage(m *rdv.Message, decoded bool) error {
 		return rdvErr(f, FieldCommentaire, codes.ReturnCodeBadFormat, "longer than "+itoa(maxComment)+" characters")
 	}
 	n := len(m.Slots)
-	if n > 0 && m.IdRdv != "" {
-		// The ticket's appointment is a booking id or slots (TransactionOf
-		// carries both columns into one): a CONFIRMATION RDV of a booked
-		// slot gives the slot; the negotiation keeps the booking id.
-		return rdvErr(f, FieldPropalRdv, codes.ReturnCodeUnexpected, "IdRdv and PropalRdv are mutually exclusive")
+	if n > 0 && m.IdRdv != "" && (t != codes.TypeMessageConfirmationRdv || n > 1) {
+		// Only a CONFIRMATION RDV of a booked slot names both: the booking
+		// id and the one slot it confirms.
+		return rdvErr(f, FieldPropalRdv, codes.ReturnCodeUnexpected, "IdRdv and PropalRdv are mutually exclusive"+
+			" outside a CONFIRMATION RDV of one booked slot")
 	}
 	switch t {
 	case codes.TypeMessageDemandeRdv:

@@ -86,6 +86,9 @@ func TestRdvInfoRoundTrip(t *testing.T) {
 			Slots: []rdv.Slot{rdvAfter}}, "202610261400-1800", ""},
 		{"CONFIRMATION RDV", rdv.Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI, At: rdvAt,
 			Slots: []rdv.Slot{rdvSpring}}, "202703280100-0400", codes.EtatResolutionPlanifiee},
+		{"CONFIRMATION RDV of a booked slot", rdv.Message{Type: codes.TypeMessageConfirmationRdv, Sender: codes.RoleOI,
+			At: rdvAt, IdRdv: "RDV-2026-0042", Slots: []rdv.Slot{rdvMorning}}, "202610260800-1000",
+			codes.EtatResolutionPlanifiee},
 		{"DEMANDE RDV with the booking id", rdv.Message{Type: codes.TypeMessageDemandeRdv, Sender: codes.RoleOI,
 			At: rdvAt, IdRdv: "RDV-2026-0042", Texte: "101 RDV NON DISPONIBLE"}, "", ""},
 		{"message in the repeated hour", rdv.Message{Type: codes.TypeMessagePropositionRdv, Sender: codes.RoleOC,
@@ -190,6 +193,13 @@ func TestRdvMessageOfRefusals(t *testing.T) {
 			v1a.FieldIdRdv, codes.ReturnCodeBadFormat, 0},
 		{"booking id and slots", base(func(in *v1a.Info) { in.IdRdv = "RDV-1" }), v1a.FieldPropalRdv,
 			codes.ReturnCodeUnexpected, 0},
+		{"booking id and two slots in a confirmation", base(func(in *v1a.Info) {
+			in.Emetteur, in.TypeMessage, in.IdRdv = codes.RoleOI, codes.TypeMessageConfirmationRdv, "RDV-1"
+			in.PropalRdv = []ticket.Slot{rdvMorning, rdvAfter}
+		}), v1a.FieldPropalRdv, codes.ReturnCodeUnexpected, 0},
+		{"booking id and a slot in a reponse", base(func(in *v1a.Info) {
+			in.TypeMessage, in.IdRdv = codes.TypeMessageReponseRdv, "RDV-1"
+		}), v1a.FieldPropalRdv, codes.ReturnCodeUnexpected, 0},
 		{"proposition without slots", base(func(in *v1a.Info) { in.PropalRdv = nil }), v1a.FieldPropalRdv,
 			codes.ReturnCodeMissing, 0},
 		{"confirmation without slots", base(func(in *v1a.Info) {

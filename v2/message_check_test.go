@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +150,18 @@ func TestValidateSetRules(t *testing.T) {
 		}), "etatResolution", 13},
 		{"su unknown resolution", mk("set-su-information", func(tx *ticket.Transaction) { tx.EtatResolution = "EN PAUSE" }),
 			"etatResolution", 2},
+		{"su confirmation of a booked slot", mk("set-su-information", func(tx *ticket.Transaction) {
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV-1", Creneaux: slices.Clone(tx.Rdv.Creneaux)}
+		}), "", 0},
+		{"su confirmation of a booking with two slots", mk("set-su-information", func(tx *ticket.Transaction) {
+			s := tx.Rdv.Creneaux[0]
+			later := ticket.Slot{Debut: s.Debut.AddDate(0, 0, 1), Fin: s.Fin.AddDate(0, 0, 1)}
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV-1", Creneaux: []ticket.Slot{s, later}}
+		}), "rdv", 13},
+		{"su proposition with a booking and a slot", mk("set-su-information", func(tx *ticket.Transaction) {
+			tx.Message.Type, tx.EtatResolution = codes.TypeMessagePropositionRdv, ""
+			tx.Rdv = &ticket.Appointment{IdRdv: "RDV-1", Creneaux: slices.Clone(tx.Rdv.Creneaux)}
+		}), "rdv", 13},
 		{"co sets resolution", mk("set-co-information", func(tx *ticket.Transaction) {
 			tx.EtatResolution = codes.EtatResolutionPrevue
 		}), "etatResolution", 13},

@@ -31,7 +31,8 @@ const maxIDRdv = 50
 // value not acceptable in context (a transaction that carries no message, a
 // message that is no appointment message or that its sender may not send, a
 // slot ending before it starts, in the past, repeated or overlapping, slots
-// in a DEMANDE RDV, a booking id and slots together in a deposit). The codes
+// in a DEMANDE RDV, a booking id and slots together in a deposit or in a
+// message other than a CONFIRMATION RDV of one booked slot). The codes
 // are those protocol 1.0a gives the same message (package v1a).
 type RdvError struct {
 	Field  string // the element's local name
@@ -100,8 +101,9 @@ func slotRdvErr(se *rdv.SlotError) *RdvError {
 // them (none for a DEMANDE RDV; 1 to 3 for a PROPOSITION RDV; exactly one
 // for a CONFIRMATION RDV; a REPONSE RDV's follow the same structural rules),
 // starting after the message's time, and not both a booking id and slots
-// (13: a ticket's appointment is one or the other, so a CONFIRMATION RDV of
-// a booked slot gives the slot and the negotiation keeps the booking id).
+// (13) except in a CONFIRMATION RDV of a booked slot, which names the
+// booking id and the one slot it confirms, so the negotiation checks it is
+// the right booking.
 // Whether the message is expected now is the negotiation's question
 // ([rdv.Negotiation.Apply]).
 func (r *SetTroubleTicketByValueRequest) RdvMessage(p *Profile) (rdv.Message, error) {
@@ -149,7 +151,8 @@ func (r *SetTroubleTicketByValueRequest) RdvMessage(p *Profile) (rdv.Message, er
 // and sav:transaction, sav:etatResolution and sav:message are those of
 // [rdv.Message.Transaction] (the OI's first answer to a Queued ticket is its
 // CASE SOLVING NOTIFICATION; a CONFIRMATION RDV sets ACTION PLANIFIEE).
-// sav:rdv carries m's slots, or its booking id when it has none.
+// sav:rdv carries m's slots, or its booking id when it has none, or both
+// for a CONFIRMATION RDV of a booked slot.
 //
 // It refuses, as an [*RdvError], what [SetTroubleTicketByValueRequest.RdvMessage]
 // would refuse on the other side, and a ticket without its key or operator
@@ -282,11 +285,11 @@ func checkRdvMessage(m *rdv.Message) error {
 		return rdvErr("idRdv", codes.ReturnCodeBadFormat, "longer than "+strconv.Itoa(maxIDRdv)+" characters")
 	}
 	n := len(m.Slots)
-	if n > 0 && m.IdRdv != "" {
-		// The ticket's appointment is a booking id or slots: a CONFIRMATION
-		// RDV of a booked slot gives the slot; the negotiation keeps the
-		// booking id.
-		return rdvErr("rdv", codes.ReturnCodeUnexpected, "a booking id and slots are mutually exclusive")
+	if n > 0 && m.IdRdv != "" && (t != codes.TypeMessageConfirmationRdv || n > 1) {
+		// Only a CONFIRMATION RDV of a booked slot names both: the booking
+		// id and the one slot it confirms.
+		return rdvErr("rdv", codes.ReturnCodeUnexpected, "a booking id and slots are mutually exclusive"+
+			" outside a CONFIRMATION RDV of one booked slot")
 	}
 	switch t {
 	case codes.TypeMessageDemandeRdv:

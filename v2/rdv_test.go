@@ -85,6 +85,10 @@ func TestRdvSetRoundTrip(t *testing.T) {
 			Sender: codes.RoleOI, At: rdvAt, Slots: []rdv.Slot{rdvSpring}},
 			[]string{"<sav:etatResolution>ACTION PLANIFIEE</sav:etatResolution>",
 				"<co:lastUpdateVersionNumber>3</co:lastUpdateVersionNumber>"}},
+		{"CONFIRMATION RDV of a booked slot", ticket.StateOpenActive, rdv.Message{Type: codes.TypeMessageConfirmationRdv,
+			Sender: codes.RoleOI, At: rdvAt, IdRdv: "RDV-2026-0042", Slots: []rdv.Slot{rdvMorning}},
+			[]string{"<sav:rdv><sav:idRdv>RDV-2026-0042</sav:idRdv><sav:creneau><sav:debut>2026-10-26T08:00:00+01:00</sav:debut>",
+				"<sav:etatResolution>ACTION PLANIFIEE</sav:etatResolution>"}},
 		{"DEMANDE RDV with the booking id", ticket.StateOpenActive, rdv.Message{Type: codes.TypeMessageDemandeRdv,
 			Sender: codes.RoleOI, At: rdvAt, IdRdv: "RDV-2026-0042"},
 			[]string{"<sav:rdv><sav:idRdv>RDV-2026-0042</sav:idRdv></sav:rdv>"}},
@@ -127,6 +131,8 @@ func TestRdvSetRoundTrip(t *testing.T) {
 			sender, receiver := tk.Clone(), tk.Clone()
 			n := rdv.Negotiation{State: rdv.StateRequested}
 			switch {
+			case tt.m.Type == codes.TypeMessageConfirmationRdv && tt.m.IdRdv != "":
+				n = rdv.Negotiation{State: rdv.StateBooked, IdRdv: tt.m.IdRdv}
 			case tt.m.Type == codes.TypeMessageConfirmationRdv:
 				n = rdv.Negotiation{State: rdv.StateProposedByOC, Slots: tt.m.Slots}
 			case tt.m.Sender == codes.RoleOI:
@@ -227,6 +233,13 @@ func TestRdvMessageRefusals(t *testing.T) {
 		}, "idRdv", codes.ReturnCodeBadFormat, 0},
 		{"booking id and slots", func(v *v2.TroubleTicketValue) {
 			r := v.SAV.Rdv.Value
+			r.IDRdv = "RDV-1"
+			v.SAV.Rdv = v2.Some(r)
+		}, "rdv", codes.ReturnCodeUnexpected, 0},
+		{"booking id and two slots in a confirmation", func(v *v2.TroubleTicketValue) {
+			v.SAV.Transaction = v2.Some("SU CASE INFORMATION NOTIFICATION")
+			v.SAV.Message = msg(codes.TypeMessageConfirmationRdv)
+			r := creneaux(rdvMorning, rdvAfter).Value
 			r.IDRdv = "RDV-1"
 			v.SAV.Rdv = v2.Some(r)
 		}, "rdv", codes.ReturnCodeUnexpected, 0},
