@@ -165,3 +165,55 @@ func TestCancellation(t *testing.T) {
 		require.True(t, errors.Is(err, sav.ErrUnsupported), "got %v", err)
 	})
 }
+
+// TestConfirmBookedSlot files a deposit naming a booking (automatic
+// process); the OI confirms the booked slot with the booking id and the
+// slot, which both protocols carry to the OC.
+func TestConfirmBookedSlot(t *testing.T) {
+	bothProtocols(t, func(t *testing.T, proto savtest.Protocol) {
+		ctx := context.Background()
+		p := savtest.NewPair(t, savtest.Options{Protocol: proto})
+		f := p.Filing("REF-B")
+		f.Rdv = &ticket.Appointment{IdRdv: "RDV-2026-0042"}
+		_, err := p.OC.File(ctx, f)
+		require.NoError(t, err)
+		oiKey := p.OIEvents.Wait(t, "REF-B", sav.EventFiled).Key
+		if proto == savtest.V2 {
+			_, err = p.OI.TakeCharge(ctx, oiKey, "")
+			require.NoError(t, err)
+		}
+		p.OCEvents.Wait(t, "REF-B", sav.EventTakenInCharge)
+
+		slot := tomorrowSlot(14)
+		want := &ticket.Appointment{IdRdv: "RDV-2026-0042", Creneaux: []ticket.Slot{slot}}
+		_, err = p.OI.ConfirmRdv(ctx, oiKey, slot, "RDV-2026-0042")
+		require.NoError(t, err)
+		info := p.OCEvents.Wait(t, "REF-B", sav.EventInformation)
+		require.Equal(t, codes.TypeMessageConfirmationRdv, info.Transaction.Message.Type)
+		require.Equal(t, "RDV-2026-0042", info.Transaction.Rdv.IdRdv)
+		require.Len(t, info.Transaction.Rdv.Creneaux, 1)
+		require.True(t, info.Transaction.Rdv.Creneaux[0].Debut.Equal(slot.Debut) &&
+			info.Transaction.Rdv.Creneaux[0].Fin.Equal(slot.Fin), "%v", info.Transaction.Rdv)
+
+		oc, err := p.OC.Ticket(ctx, p.OCKey("REF-B"))
+		require.NoError(t, err)
+		oi, err := p.OI.Ticket(ctx, oiKey)
+		require.NoError(t, err)
+		for _, tk := range []*ticket.Ticket{oc, oi} {
+			require.Equal(t, codes.EtatResolutionPlanifiee, tk.EtatResolution)
+			require.Equal(t, want.IdRdv, tk.Rdv.IdRdv)
+			require.Len(t, tk.Rdv.Creneaux, 1)
+			require.True(t, tk.Rdv.Creneaux[0].Debut.Equal(slot.Debut))
+		}
+		require.Equal(t, oi.Version, oc.Version)
+
+		// A booking id with two slots stays refused, before anything is sent.
+		_, err = p.OI.Send(ctx, oiKey, ticket.Transaction{Kind: ticket.KindSUInformation,
+			Message: &ticket.Message{Type: codes.TypeMessageConfirmationRdv, Date: time.Now()},
+			Rdv:     &ticket.Appointment{IdRdv: "RDV-2026-0042", Creneaux: []ticket.Slot{slot, tomorrowSlot(17)}}})
+		var te *ticket.TransitionError
+		require.ErrorAs(t, err, &te)
+		require.Equal(t, codes.ReturnCodeUnexpected, te.Code)
+		require.Equal(t, "PropalRdv", te.Field)
+	})
+}

@@ -138,13 +138,15 @@ func (a *autoplayer) playOI(key sav.Key) {
 			if r.IdRdv == "" {
 				return nil, nil
 			}
-			if a.booked(r.IdRdv) {
+			if slot, ok := a.booked(r.IdRdv); ok {
 				if err := a.planning.Confirm(a.ctx, r.IdRdv); err != nil {
 					return nil, err
 				}
+				// The booking id and the booked slot it confirms.
+				return a.oi.ConfirmRdv(a.ctx, key, slot, r.IdRdv)
 			}
-			// The booking id names the slot (an id and slots are mutually
-			// exclusive in a ticket's appointment).
+			// A booking the sandbox's Plan de charge does not hold: its
+			// slot is unknown here, so the booking id alone names it.
 			return a.oi.Send(a.ctx, key, ticket.Transaction{Kind: ticket.KindSUInformation,
 				EtatResolution: codes.EtatResolutionPlanifiee,
 				Message:        &ticket.Message{Type: codes.TypeMessageConfirmationRdv, Date: time.Now()},
@@ -184,18 +186,18 @@ func (a *autoplayer) playOI(key sav.Key) {
 	}
 }
 
-// booked reports whether an appointment was booked in the sandbox's Plan
-// de charge.
-func (a *autoplayer) booked(id string) bool {
+// booked returns the slot of an appointment booked in the sandbox's Plan de
+// charge, and false when it holds no such booking.
+func (a *autoplayer) booked(id string) (ticket.Slot, bool) {
 	if id == "" || a.planning == nil {
-		return false
+		return ticket.Slot{}, false
 	}
 	for _, r := range a.planning.Appointments() {
 		if r.IdRendezVous == id {
-			return true
+			return r.Slot, true
 		}
 	}
-	return false
+	return ticket.Slot{}, false
 }
 
 // closeIfCancelRequested closes a ticket whose cancellation the OC

@@ -286,8 +286,9 @@ func TestServeOCUnreachableOI(t *testing.T) {
 // slot before closing.
 func TestServeAutoplayBookedSlot(t *testing.T) {
 	peers := writePeers(t, t.TempDir(), "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v2":{"url":"http://127.0.0.1:1/sav/v2/oc"}}]}`)
+	state := filepath.Join(t.TempDir(), "oi-state.json")
 	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--autoplay", "20ms",
-		"--peers", peers)
+		"--peers", peers, "--state", state)
 	ctx := context.Background()
 	pc := &plancharge.Client{URL: oi.urls["/sav-ftth/services/rdvFtthSav"], SirenOC: "123456789", SirenOI: "987654321"}
 	day := time.Now().In(ticket.Paris).Truncate(24*time.Hour).AddDate(0, 0, 3)
@@ -308,6 +309,25 @@ func TestServeAutoplayBookedSlot(t *testing.T) {
 	rv, err := pc.Consult(ctx, plancharge.ConsultRequest{IdRendezVous: id})
 	require.NoError(t, err)
 	require.Equal(t, plancharge.StatutRendezVous("CONFIRME"), rv.StatutRendezVous)
+
+	// The confirmation named the booking and its slot.
+	require.Equal(t, exitOK, oi.stop(), oi.stderr.String())
+	b, err := os.ReadFile(state)
+	require.NoError(t, err)
+	var st sandboxState
+	require.NoError(t, json.Unmarshal(b, &st))
+	require.Len(t, st.Tickets, 1)
+	var confirmed *ticket.Appointment
+	for _, r := range st.Tickets[0].History {
+		if r.Message != nil && r.Message.Type == codes.TypeMessageConfirmationRdv {
+			confirmed = r.Rdv
+		}
+	}
+	require.NotNil(t, confirmed, "no CONFIRMATION RDV in the history")
+	require.Equal(t, id, confirmed.IdRdv)
+	require.Len(t, confirmed.Creneaux, 1)
+	require.True(t, confirmed.Creneaux[0].Debut.Equal(slots[0].Debut) && confirmed.Creneaux[0].Fin.Equal(slots[0].Fin),
+		"confirmed %v, booked %v", confirmed.Creneaux[0], slots[0].Slot)
 }
 
 // TestServeOIState restarts an OI sandbox on its --state file: the next
