@@ -32,13 +32,10 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "gateway:", err)
-		os.Exit(1)
-	}
+	demo.Main("gateway", run)
 }
 
-func run() error {
+func run(ctx context.Context) error {
 	dir, err := os.MkdirTemp("", "gateway-")
 	if err != nil {
 		return err
@@ -91,13 +88,13 @@ func run() error {
 		return err
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
+	runCtx, cancel := context.WithCancel(ctx)
 	runs := []func(context.Context) error{oc.Run, gw.Run, oi.Run}
 	done := make(chan error, len(runs))
 	for _, r := range runs {
-		go func() { done <- r(ctx) }()
+		go func() { done <- r(runCtx) }()
 	}
-	post.Start(ctx)
+	post.Start(runCtx)
 	defer func() {
 		cancel()
 		for range runs {
@@ -105,9 +102,7 @@ func run() error {
 		}
 		post.Wait()
 	}()
-	wctx, wcancel := context.WithTimeout(context.Background(), time.Minute)
-	defer wcancel()
-	return walk(wctx, oc, oi, ocEvents, oiEvents)
+	return walk(ctx, oc, oi, ocEvents, oiEvents)
 }
 
 func walk(ctx context.Context, oc *sav.OC, oi *sav.OI, ocEvents, oiEvents *savtest.Recorder) error {

@@ -30,10 +30,7 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "quickstart:", err)
-		os.Exit(1)
-	}
+	demo.Main("quickstart", run)
 }
 
 // network is the OC BYTL and its two OIs: FTEL over 2.0, RACC over 1.0a.
@@ -56,14 +53,12 @@ type network struct {
 	done chan struct{}      // closed once the engines stopped
 }
 
-func run() error {
+func run(ctx context.Context) error {
 	n, err := start()
 	if err != nil {
 		return err
 	}
 	defer n.close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 
 	ftel, err := n.walk(ctx, n.ftel, "BYTL-2026-0001")
 	if err != nil {

@@ -15,25 +15,19 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
-	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/savtest"
 	v2 "github.com/opensav/savsdk/v2"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "v2-introspection:", err)
-		os.Exit(1)
-	}
+	demo.Main("v2-introspection", run)
 }
 
-func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+func run(ctx context.Context) error {
 	p, err := savtest.Start(savtest.Options{Protocol: savtest.V2})
 	if err != nil {
 		return err

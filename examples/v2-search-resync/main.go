@@ -20,8 +20,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"time"
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -32,15 +30,10 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "v2-search-resync:", err)
-		os.Exit(1)
-	}
+	demo.Main("v2-search-resync", run)
 }
 
-func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+func run(ctx context.Context) error {
 	p, err := savtest.Start(savtest.Options{Protocol: savtest.V2})
 	if err != nil {
 		return err
