@@ -15,24 +15,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
 	"time"
 
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/sav/infotravaux"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := run(ctx); err != nil {
-		log.Print(err)
-		os.Exit(1)
-	}
+	demo.Main("infotravaux", run)
 }
 
 const (

@@ -13,25 +13,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log"
 	"net"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/rdv"
 	"github.com/opensav/savsdk/rdv/plancharge"
 	"github.com/opensav/savsdk/ticket"
 )
 
 func main() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := run(ctx); err != nil {
-		log.Print(err)
-		os.Exit(1)
-	}
+	demo.Main("rdv-automatic", run)
 }
 
 const (

@@ -14,13 +14,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"log"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
 )
@@ -31,9 +31,7 @@ var (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
-		log.Fatal(err)
-	}
+	demo.Main("v1a-dommage", run)
 }
 
 func run(ctx context.Context) error {

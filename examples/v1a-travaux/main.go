@@ -12,20 +12,18 @@ package main
 import (
 	"context"
 	"fmt"
-	"log"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/opensav/savsdk/examples/internal/demo"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
-		log.Fatal(err)
-	}
+	demo.Main("v1a-travaux", run)
 }
 
 func run(ctx context.Context) error {
