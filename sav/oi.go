@@ -141,7 +141,9 @@ func (o *OI) Inform(ctx context.Context, key Key, in Information) (*ticket.Ticke
 }
 
 // ConfirmRdv confirms an appointment slot (CONFIRMATION RDV, sub-state
-// ACTION PLANIFIEE), with the booking id when there is one.
+// ACTION PLANIFIEE), with the booking id when there is one: a booked slot
+// is confirmed with both its booking id and the slot, so that the OC can
+// check it names its booking (rdv.Advance does).
 func (o *OI) ConfirmRdv(ctx context.Context, key Key, slot ticket.Slot, idRdv string) (*ticket.Ticket, error) {
 	return o.Send(ctx, key, ticket.Transaction{Kind: ticket.KindSUInformation,
 		EtatResolution: codes.EtatResolutionPlanifiee,
