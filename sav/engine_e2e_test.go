@@ -3,6 +3,7 @@ package sav_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -106,6 +107,8 @@ func TestARKO(t *testing.T) {
 		ev := p.OCEvents.Wait(t, "REF-KO", sav.EventRejected)
 		require.Equal(t, ticket.StateRejected, ev.Ticket.State)
 		require.Equal(t, codes.ReturnCodeHorsParcOC, ev.Ticket.Rejet.CodeRetour)
+		require.True(t, strings.HasPrefix(ev.Ticket.Rejet.MotifRefus, "INFO ReferencePrise HORS PARC OC"),
+			"the motif is the partner's message, the same in both protocols: %q", ev.Ticket.Rejet.MotifRefus)
 		list, err := p.OI.List(ctx, sav.Query{})
 		require.NoError(t, err)
 		require.Empty(t, list, "an AR KO creates no ticket at the OI")

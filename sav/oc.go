@@ -194,7 +194,7 @@ func (c *OC) createV2(ctx context.Context, peer *Peer, t *ticket.Ticket, recover
 			return t, err
 		}
 		tx = ticket.Transaction{Kind: ticket.KindReject, Sender: codes.RoleOI, At: e.now(),
-			Rejet: &ticket.Rejection{CodeRetour: fe.ReturnCode(), MotifRefus: fe.Error()}}
+			Rejet: &ticket.Rejection{CodeRetour: fe.ReturnCode(), MotifRefus: fe.Message()}}
 	}
 	var from int
 	out, uerr := e.opts.Store.Update(ctx, key, func(t *ticket.Ticket) (Effects, error) {

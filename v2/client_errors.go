@@ -46,10 +46,7 @@ func (e *FaultError) Error() string {
 	}
 	b.WriteString("fault " + e.FaultCode + ": ")
 	if e.Exception != nil {
-		msg := e.Exception.Message
-		if er := e.Exception.Erreur; er != nil && er.MessageRetour != "" {
-			msg = er.MessageRetour
-		}
+		msg := e.Message()
 		b.WriteString(strconv.Itoa(int(e.ReturnCode())) + " " + msg)
 		if e.FaultString != "" && !strings.Contains(msg, e.FaultString) {
 			b.WriteString(" (" + e.FaultString + ")")
@@ -61,6 +58,21 @@ func (e *FaultError) Error() string {
 		b.WriteString(" [key " + k + "]")
 	}
 	return b.String()
+}
+
+// Message returns the partner's explanation of the fault, as an AR KO's
+// MotifRefus carries it: sav:erreur's messageRetour, else the exception's
+// message, else the faultstring.
+func (e *FaultError) Message() string {
+	if e.Exception != nil {
+		if er := e.Exception.Erreur; er != nil && er.MessageRetour != "" {
+			return er.MessageRetour
+		}
+		if e.Exception.Message != "" {
+			return e.Exception.Message
+		}
+	}
+	return e.FaultString
 }
 
 // ReturnCode returns the harmonised return code of the fault: sav:erreur's,
