@@ -520,108 +520,91 @@ func (s *MemStore) deliveryLocked(id string) (*memDelivery, error) {
 	return m, nil
 }
 
+// withDelivery runs fn on delivery id under the store's lock.
+func (s *MemStore) withDelivery(ctx context.Context, id string, fn func(m *memDelivery) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initLocked()
+	m, err := s.deliveryLocked(id)
+	if err != nil {
+		return err
+	}
+	return fn(m)
+}
+
 // Delivered implements [Outbox.Delivered]. A delivery that is pending or
 // stuck (its lease ended while the attempt went on) is delivered too: it
 // did arrive.
 func (s *MemStore) Delivered(ctx context.Context, id string, at time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	m, err := s.deliveryLocked(id)
-	if err != nil {
-		return err
-	}
-	switch m.d.Status {
-	case DeliveryDelivered:
+	return s.withDelivery(ctx, id, func(m *memDelivery) error {
+		switch m.d.Status {
+		case DeliveryDelivered:
+			return nil
+		case DeliveryAbandoned:
+			return fmt.Errorf("sav: delivery %q is abandoned: %w", id, ErrDeliveryState)
+		}
+		m.d.Status = DeliveryDelivered
+		m.d.DeliveredAt = at
+		m.d.LeaseUntil = time.Time{}
+		s.finishLocked(m)
 		return nil
-	case DeliveryAbandoned:
-		return fmt.Errorf("sav: delivery %q is abandoned: %w", id, ErrDeliveryState)
-	}
-	m.d.Status = DeliveryDelivered
-	m.d.DeliveredAt = at
-	m.d.LeaseUntil = time.Time{}
-	s.finishLocked(m)
-	return nil
+	})
 }
 
 // Failed implements [Outbox.Failed].
 func (s *MemStore) Failed(ctx context.Context, id string, f Failure) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	m, err := s.deliveryLocked(id)
-	if err != nil {
-		return err
-	}
-	if m.d.Status != DeliveryInFlight {
-		return fmt.Errorf("sav: delivery %q is %v, not in flight: %w", id, m.d.Status, ErrDeliveryState)
-	}
-	m.d.LastAttemptAt = f.At
-	m.d.LastError = f.Err
-	m.d.LeaseUntil = time.Time{}
-	if f.Park {
-		m.d.Status = DeliveryStuck
-		m.d.Reason = f.Reason
-		m.d.NextAttempt = time.Time{}
-		s.unscheduleLocked(m)
+	return s.withDelivery(ctx, id, func(m *memDelivery) error {
+		if m.d.Status != DeliveryInFlight {
+			return fmt.Errorf("sav: delivery %q is %v, not in flight: %w", id, m.d.Status, ErrDeliveryState)
+		}
+		m.d.LastAttemptAt = f.At
+		m.d.LastError = f.Err
+		m.d.LeaseUntil = time.Time{}
+		if f.Park {
+			m.d.Status = DeliveryStuck
+			m.d.Reason = f.Reason
+			m.d.NextAttempt = time.Time{}
+			s.unscheduleLocked(m)
+			return nil
+		}
+		m.d.Status = DeliveryPending
+		m.d.NextAttempt = f.Next
+		s.scheduleLocked(m, f.Next)
 		return nil
-	}
-	m.d.Status = DeliveryPending
-	m.d.NextAttempt = f.Next
-	s.scheduleLocked(m, f.Next)
-	return nil
+	})
 }
 
 // Retry implements [Outbox.Retry].
 func (s *MemStore) Retry(ctx context.Context, id string, at time.Time) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	m, err := s.deliveryLocked(id)
-	if err != nil {
-		return err
-	}
-	if m.d.Status != DeliveryStuck {
-		return fmt.Errorf("sav: delivery %q is %v, not stuck: %w", id, m.d.Status, ErrDeliveryState)
-	}
-	m.d.Status = DeliveryPending
-	m.d.Attempts = 0
-	m.d.Reason = ""
-	m.d.NextAttempt = at
-	s.scheduleLocked(m, at)
-	s.notifyLocked()
-	return nil
+	return s.withDelivery(ctx, id, func(m *memDelivery) error {
+		if m.d.Status != DeliveryStuck {
+			return fmt.Errorf("sav: delivery %q is %v, not stuck: %w", id, m.d.Status, ErrDeliveryState)
+		}
+		m.d.Status = DeliveryPending
+		m.d.Attempts = 0
+		m.d.Reason = ""
+		m.d.NextAttempt = at
+		s.scheduleLocked(m, at)
+		s.notifyLocked()
+		return nil
+	})
 }
 
 // Abandon implements [Outbox.Abandon].
 func (s *MemStore) Abandon(ctx context.Context, id string, reason string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	m, err := s.deliveryLocked(id)
-	if err != nil {
-		return err
-	}
-	if m.d.Status != DeliveryPending && m.d.Status != DeliveryStuck {
-		return fmt.Errorf("sav: delivery %q is %v: only a pending or stuck delivery can be abandoned: %w", id,
-			m.d.Status, ErrDeliveryState)
-	}
-	m.d.Status = DeliveryAbandoned
-	m.d.Reason = reason
-	s.finishLocked(m)
-	return nil
+	return s.withDelivery(ctx, id, func(m *memDelivery) error {
+		if m.d.Status != DeliveryPending && m.d.Status != DeliveryStuck {
+			return fmt.Errorf("sav: delivery %q is %v: only a pending or stuck delivery can be abandoned: %w", id,
+				m.d.Status, ErrDeliveryState)
+		}
+		m.d.Status = DeliveryAbandoned
+		m.d.Reason = reason
+		s.finishLocked(m)
+		return nil
+	})
 }
 
 // Delivery implements [Outbox.Delivery].
