@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/sav"
+	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
 )
 
@@ -143,8 +145,27 @@ func decodeV1A(ctx context.Context, file, fileName string, data []byte, charset 
 
 // encode writes the 1.0a file (header and one line, Windows-1252, CRLF)
 // carrying the ticket's latest step.
+// encode writes the record carrying the ticket's latest step, with the
+// gateway's rules of what protocol 1.0a can carry (sav.CheckFiling,
+// sav.V1ARecord), so convert and the gateway agree.
 func (v1aCSV) encode(w io.Writer, d *decoded, _ convertOptions) ([]string, error) {
-	rec, losses, err := v1a.FromTicket(d.ticket)
+	var (
+		rec    v1a.Record
+		losses []v1a.Loss
+		err    error
+	)
+	if tx, ok := latestStep(d.ticket); ok && tx.Kind != ticket.KindCreate {
+		rec, losses, err = sav.V1ARecord(d.ticket, tx)
+	} else {
+		f := d.ticket.Filing
+		if ok && tx.Filing != nil {
+			f = *tx.Filing
+		}
+		if err := sav.CheckFiling(sav.ProtocolV1A, &f); err != nil {
+			return nil, &invalidInput{err}
+		}
+		rec, losses, err = v1a.FromTicket(d.ticket)
+	}
 	if err != nil {
 		return nil, &invalidInput{errors.New(describe(err))}
 	}

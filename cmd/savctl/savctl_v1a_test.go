@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
 )
@@ -341,4 +342,49 @@ func addr(s string) mail.Address { return mail.Address{Address: s} }
 
 func ticketTime(y int, m time.Month, d, h, mi int) time.Time {
 	return time.Date(y, m, d, h, mi, 0, 0, ticket.Paris)
+}
+
+// TestConvertToV1AFollowsTheGateway checks convert refuses, as the gateway
+// does, what protocol 1.0a cannot carry: an expertise, a home intervention
+// filed without an appointment, a cancellation.
+func TestConvertToV1AFollowsTheGateway(t *testing.T) {
+	depot := td("partner", "SAV_DEPOT_BYTL_FTEL_20260105093000_0001.csv")
+	r := savctl(t, "", "convert", "--to", "json", "--line", "2", "--now", now, depot)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	var base ticket.Ticket
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &base))
+
+	tests := []struct {
+		name   string
+		change func(*ticket.Ticket)
+		want   string
+	}{
+		{"expertise", func(tk *ticket.Ticket) {
+			tk.TypeSAV, tk.RelatedTicket = codes.TypeSAVExpertise, "FTEL-1"
+			tk.History[0].Filing.TypeSAV, tk.History[0].Filing.RelatedTicket = codes.TypeSAVExpertise, "FTEL-1"
+		}, "expertise"},
+		{"home intervention without appointment", func(tk *ticket.Ticket) {
+			tk.PrelocDefaut, tk.Rdv = codes.PrelocDefautPTO, nil
+			tk.History[0].Filing.PrelocDefaut, tk.History[0].Filing.Rdv = codes.PrelocDefautPTO, nil
+		}, "appointment"},
+		{"cancellation", func(tk *ticket.Ticket) {
+			tk.ReferenceSigSAVOI, tk.State = "FTEL-1", ticket.StateClosed
+			tk.History = append(tk.History, ticket.Record{Transaction: ticket.Transaction{
+				Kind: ticket.KindCancel, Sender: codes.RoleOC}, State: ticket.StateClosed})
+		}, "cancelation"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tk ticket.Ticket
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &tk))
+			tt.change(&tk)
+			js, err := json.Marshal(&tk)
+			require.NoError(t, err)
+			got := savctl(t, string(js), "convert", "--to", "v1a", "-")
+			require.Equal(t, exitInvalid, got.code, got.stdout+got.stderr)
+			require.Contains(t, strings.ToLower(got.stderr), tt.want)
+			require.Empty(t, got.stdout)
+		})
+	}
+	require.Equal(t, ticket.StateSubmitted, base.State)
 }
