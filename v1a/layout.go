@@ -284,13 +284,65 @@ type plan struct {
 	// comes from a Reader: not those whose decoding already enforced
 	// their rules (dates, times, phones, free text).
 	checked []int
+	// lists gives the list a coded column's values are checked against
+	// (listNone for the other columns), so that the Validator does not
+	// look the column up by name on every line.
+	lists []list
+}
+
+// list names the list of values a coded column takes.
+type list uint8
+
+const (
+	listNone list = iota
+	listNature
+	listPreloc
+	listStatut
+	listCloture
+	listResponsabilite
+	listRole
+	listTypeMessage
+	listEtatResolution
+	listEtat
+	listNatureIntervention
+	listOuiNon
+)
+
+// listOf returns the list of f's values.
+func listOf(f Field) list {
+	switch f {
+	case FieldNatureDefaut:
+		return listNature
+	case FieldPrelocDefaut, FieldLocalisationDefaut, FieldLocalisationDommage:
+		return listPreloc
+	case FieldStatutAR:
+		return listStatut
+	case FieldCodeCloture:
+		return listCloture
+	case FieldResponsabilite:
+		return listResponsabilite
+	case FieldEmetteur:
+		return listRole
+	case FieldTypeMessage:
+		return listTypeMessage
+	case FieldEtatResolution:
+		return listEtatResolution
+	case FieldEtat:
+		return listEtat
+	case FieldNatureIntervention:
+		return listNatureIntervention
+	case FieldInterventionRequiseOC:
+		return listOuiNon
+	}
+	return listNone
 }
 
 func (l *Layout) plan() plan {
 	def := defaultLayoutOf(l.Flow)
-	p := plan{kinds: make([]kind, len(l.Columns)), pos: make([]int, len(l.Columns))}
+	p := plan{kinds: make([]kind, len(l.Columns)), pos: make([]int, len(l.Columns)), lists: make([]list, len(l.Columns))}
 	for i, c := range l.Columns {
 		p.kinds[i] = c.Field.kind()
+		p.lists[i] = listOf(c.Field)
 		p.pos[i] = -1
 		if def != nil {
 			p.pos[i] = def.Index(c.Field)

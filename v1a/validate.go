@@ -368,7 +368,7 @@ func (c *checker) column(rec Record, i int) {
 			c.add(f, codes.ReturnCodeBadFormat, quoteValue(s)+" (want five characters)")
 		}
 	case kindCode:
-		c.code(f, s)
+		c.code(f, c.plan.lists[i], s)
 	}
 }
 
@@ -436,35 +436,35 @@ func controlFree(b []byte) bool {
 	return true
 }
 
-// code checks a coded column's value against its list.
-func (c *checker) code(f Field, s string) {
+// code checks a coded column's value against its list (l, from the plan).
+func (c *checker) code(f Field, l list, s string) {
 	ok := true
-	switch f {
-	case FieldNatureDefaut:
+	switch l {
+	case listNature:
 		ok = codes.NatureDefaut(s).Valid()
-	case FieldPrelocDefaut, FieldLocalisationDefaut, FieldLocalisationDommage:
+	case listPreloc:
 		ok = lookup(defaultPreloc, s).Valid()
-	case FieldStatutAR:
+	case listStatut:
 		ok = Statut(s).Valid()
-	case FieldCodeCloture:
+	case listCloture:
 		if _, err := codes.ParseClosureCode(s); err != nil {
 			code, _ := ticket.ReturnCode(err)
 			c.add(f, code, quoteValue(s)+" (want RETxx, ABSxx, STTxx, ERRxx or EXCxx)")
 			return
 		}
-	case FieldResponsabilite:
+	case listResponsabilite:
 		ok = codes.Responsabilite(s).Valid()
-	case FieldEmetteur:
+	case listRole:
 		ok = codes.Role(s).Valid()
-	case FieldTypeMessage:
+	case listTypeMessage:
 		ok = codes.TypeMessage(s).Valid()
-	case FieldEtatResolution:
+	case listEtatResolution:
 		ok = codes.EtatResolution(s).Valid()
-	case FieldEtat:
+	case listEtat:
 		ok = EtatTravaux(s).Valid()
-	case FieldNatureIntervention:
+	case listNatureIntervention:
 		ok = NatureIntervention(s).Valid()
-	case FieldInterventionRequiseOC:
+	case listOuiNon:
 		ok = OuiNon(s).Valid()
 	}
 	if !ok {
