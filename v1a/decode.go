@@ -141,7 +141,11 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 	if s == "" {
 		return nil
 	}
-	v, item, ok := parseSlotsInto(d.slotSpace(strings.Count(s, "|")+1), s, &d.days)
+	n := 1 // a single slot, AAAAMMJJHHMM-HHMM, is the usual case
+	if len(s) > 17 {
+		n = strings.Count(s, "|") + 1
+	}
+	v, item, ok := parseSlotsInto(d.slotSpace(n), s, &d.days)
 	if !ok {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(item)+" (want AAAAMMJJHHMM-HHMM, slots separated by |)")
 		return nil

@@ -129,10 +129,12 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 		return res
 	}
 	var bad []Field
-	if re, ok := errors.AsType[*RecordError](readErr); ok {
-		res.Errors = append(res.Errors, re.Findings...)
-		res.Warnings = append(res.Warnings, re.Warnings...)
-		bad = re.bad
+	if readErr != nil {
+		if re, ok := errors.AsType[*RecordError](readErr); ok {
+			res.Errors = append(res.Errors, re.Findings...)
+			res.Warnings = append(res.Warnings, re.Warnings...)
+			bad = re.bad
+		}
 	}
 	layout := v.layout(rec.Flow())
 	p := v.lastPlan
@@ -577,18 +579,19 @@ func (c *checker) slots(f Field, slots []ticket.Slot, exactlyOne bool) {
 		c.add(f, codes.ReturnCodeBadFormat, itoa(len(slots))+" slots (a confirmation carries exactly one)")
 		return
 	}
-	for i, s := range slots {
+	for i := range slots {
+		s := &slots[i]
 		switch {
 		case !s.Fin.After(s.Debut):
-			c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" does not end after it starts")
+			c.add(f, codes.ReturnCodeUnexpected, slotText(*s)+" does not end after it starts")
 			return
 		case s.Debut.Before(c.now):
-			c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" is in the past")
+			c.add(f, codes.ReturnCodeUnexpected, slotText(*s)+" is in the past")
 			return
 		}
 		for _, o := range slots[:i] {
 			if s.Debut.Before(o.Fin) && o.Debut.Before(s.Fin) {
-				c.add(f, codes.ReturnCodeUnexpected, slotText(s)+" repeats or overlaps "+slotText(o))
+				c.add(f, codes.ReturnCodeUnexpected, slotText(*s)+" repeats or overlaps "+slotText(o))
 				return
 			}
 		}

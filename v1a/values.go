@@ -294,7 +294,15 @@ func parseSlotsInto(slots []ticket.Slot, s string, dc *dayCache) ([]ticket.Slot,
 			it, tail, more = strings.Cut(rest, "|")
 			it = strings.TrimSpace(it)
 		}
-		day, end, found := strings.Cut(it, "-")
+		var day, end string
+		found := len(it) == 17 && it[12] == '-'
+		if found {
+			// The usual form: the dash at its fixed offset (a dash earlier
+			// fails the digits check below, as it would after a cut).
+			day, end = it[:12], it[13:]
+		} else {
+			day, end, found = strings.Cut(it, "-")
+		}
 		if !found || len(day) != 12 || len(end) != 4 || !digits(day) || !digits(end) {
 			return nil, it, false
 		}
