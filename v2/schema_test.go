@@ -9,41 +9,24 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
 
 // referenceDir returns ../shared/reference/jsr91 relative to the repository
-// root, skipping the test when it is absent.
+// root, skipping the test when it is absent (failing under CI=true).
 func referenceDir(t testing.TB) string {
 	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	root := filepath.Dir(filepath.Dir(file))
-	dir := filepath.Join(root, "..", "shared", "reference", "jsr91")
-	if _, err := os.Stat(filepath.Join(dir, "XmlTroubleTicketSchema.xsd")); err != nil {
-		t.Skipf("official JSR-91 schemas not found in %s: %v", dir, err)
-	}
-	abs, err := filepath.Abs(dir)
-	require.NoError(t, err)
-	return abs
+	return filepath.Dir(soaptest.Reference(t, filepath.Join("jsr91", "XmlTroubleTicketSchema.xsd")))
 }
 
 // xmllint returns the path of xmllint, skipping the test when it is absent
 // (failing under CI=true, where .ci/run installs it).
-func xmllint(t testing.TB) string {
-	t.Helper()
-	path, err := exec.LookPath("xmllint")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("xmllint is required under CI (apt-get install libxml2-utils): %v", err)
-		}
-		t.Skip("xmllint not installed (apt-get install libxml2-utils)")
-	}
-	return path
-}
+func xmllint(t testing.TB) string { return soaptest.NeedXmllint(t) }
 
 // detailWrapper declares the unqualified SOAP 1.1 detail element so that a
 // fault's detail entries can be validated as one document.
@@ -211,13 +194,7 @@ func TestOwnSchemaCompiles(t *testing.T) {
 // TestWSDLLoadsInGenericToolkit loads the served WSDL offline with
 // python3-zeep, a generic SOAP toolkit.
 func TestWSDLLoadsInGenericToolkit(t *testing.T) {
-	py := "/usr/bin/python3"
-	if _, err := os.Stat(py); err != nil {
-		t.Skip("no /usr/bin/python3")
-	}
-	if err := exec.Command(py, "-c", "import zeep").Run(); err != nil {
-		t.Skip("python3-zeep not installed (apt-get install python3-zeep)")
-	}
+	py := soaptest.NeedZeep(t)
 	dir := t.TempDir()
 	for _, name := range SchemaNames() {
 		b, err := SchemaFile(name, "", nil)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -14,35 +13,20 @@ import (
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
-)
 
-const systemPython = "/usr/bin/python3"
+	"github.com/opensav/savsdk/internal/soap/soaptest"
+)
 
 // requireZeep skips the test when Debian's python3-zeep is not installed,
 // except under CI, where its absence is a failure (.ci/run installs it).
-func requireZeep(t *testing.T) {
-	t.Helper()
-	missing := ""
-	if _, err := os.Stat(systemPython); err != nil {
-		missing = systemPython + " not found"
-	} else if out, err := exec.Command(systemPython, "-c", "import zeep").CombinedOutput(); err != nil {
-		missing = "python3-zeep not importable: " + string(bytes.TrimSpace(out))
-	}
-	if missing == "" {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("interop with zeep required under CI: %s (apt-get install python3-zeep)", missing)
-	}
-	t.Skipf("skipping the zeep interop test: %s (apt-get install python3-zeep)", missing)
-}
+func requireZeep(t *testing.T) { soaptest.NeedZeep(t) }
 
 // zeep runs one phase of testdata/zeep/interop.py and decodes its JSON.
 func zeep(t *testing.T, out any, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, systemPython, append([]string{filepath.Join("testdata", "zeep", "interop.py")}, args...)...)
+	cmd := exec.CommandContext(ctx, soaptest.Python, append([]string{filepath.Join("testdata", "zeep", "interop.py")}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -18,14 +18,12 @@ import (
 )
 
 // referenceWSDL returns the text of the published infoTravauxFTTH.wsdl
-// (../shared/reference next to the repository), skipping when absent.
+// (../shared/reference next to the repository; soaptest.Reference skips when
+// it is absent).
 func referenceWSDL(t *testing.T) string {
 	t.Helper()
-	p := soaptest.Reference(t, "infoTravauxFTTH.wsdl")
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Skipf("published WSDL not found at %s", p)
-	}
+	b, err := os.ReadFile(soaptest.Reference(t, "infoTravauxFTTH.wsdl"))
+	require.NoError(t, err)
 	return string(b)
 }
 
