@@ -222,6 +222,35 @@ var enums = []enumCase{
 	enum("EtatResolution", codes.EtatResolutions, codes.ParseEtatResolution),
 	enum("TypeMessage", codes.TypeMessages, codes.ParseTypeMessage),
 	enum("ClosureCode", []codes.ClosureCode{"RET01", "ABS02", "STT10", "ERR99", "EXC00"}, codes.ParseClosureCode),
+	enum("EtatTravaux", codes.EtatsTravaux, codes.ParseEtatTravaux),
+	enum("NatureIntervention", codes.NatureInterventions, codes.ParseNatureIntervention),
+}
+
+func TestEtatTravauxFollows(t *testing.T) {
+	N, R, M, C, A := codes.EtatTravauxNouveau, codes.EtatTravauxReplanification, codes.EtatTravauxMAJ,
+		codes.EtatTravauxCloture, codes.EtatTravauxAnnule
+	want := map[codes.EtatTravaux][]codes.EtatTravaux{
+		"": {N, R, M, C, A},
+		N:  {N, R, M, C, A},
+		R:  {R, M, C, A},
+		M:  {R, M, C, A},
+		C:  {C},
+		A:  {A},
+	}
+	for prev, nexts := range want {
+		for _, next := range codes.EtatsTravaux {
+			ok := false
+			for _, n := range nexts {
+				ok = ok || n == next
+			}
+			if got := next.Follows(prev); got != ok {
+				t.Errorf("%q → %q: Follows = %v", prev, next, got)
+			}
+		}
+		if codes.EtatTravaux("FINI").Follows(prev) {
+			t.Errorf("an unknown state follows %q", prev)
+		}
+	}
 }
 
 func TestEnumRoundTrips(t *testing.T) {

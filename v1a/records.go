@@ -35,70 +35,33 @@ const (
 // Valid reports OK or KO.
 func (s Statut) Valid() bool { return s == StatutOK || s == StatutKO }
 
-// EtatTravaux is the Etat of a planned-works line (InfoTravaux states).
-type EtatTravaux string
+// EtatTravaux is the Etat of a planned-works line, shared with the
+// InfoTravaux web service (codes.EtatTravaux: Valid, Terminal, Follows).
+type EtatTravaux = codes.EtatTravaux
 
 // Planned-works states.
 const (
-	EtatTravauxNouveau         EtatTravaux = "NOUVEAU"
-	EtatTravauxReplanification EtatTravaux = "REPLANIFICATION"
-	EtatTravauxMAJ             EtatTravaux = "MAJ"
-	EtatTravauxCloture         EtatTravaux = "CLOTURE"
-	EtatTravauxAnnule          EtatTravaux = "ANNULE"
+	EtatTravauxNouveau         = codes.EtatTravauxNouveau
+	EtatTravauxReplanification = codes.EtatTravauxReplanification
+	EtatTravauxMAJ             = codes.EtatTravauxMAJ
+	EtatTravauxCloture         = codes.EtatTravauxCloture
+	EtatTravauxAnnule          = codes.EtatTravauxAnnule
 )
 
-// Valid reports whether e is one of the five states.
-func (e EtatTravaux) Valid() bool {
-	switch e {
-	case EtatTravauxNouveau, EtatTravauxReplanification, EtatTravauxMAJ, EtatTravauxCloture, EtatTravauxAnnule:
-		return true
-	}
-	return false
-}
+// NatureIntervention is the kind of planned works, shared with the
+// InfoTravaux web service (codes.NatureIntervention).
+type NatureIntervention = codes.NatureIntervention
 
-// Terminal reports CLOTURE and ANNULE, after which nothing may follow.
-func (e EtatTravaux) Terminal() bool { return e == EtatTravauxCloture || e == EtatTravauxAnnule }
-
-// Follows reports whether a works notice may go from state prev to e:
-// NOUVEAU first; NOUVEAU, MAJ and REPLANIFICATION lead to MAJ,
-// REPLANIFICATION, CLOTURE or ANNULE; no return to NOUVEAU; CLOTURE and
-// ANNULE are terminal. A repeated NOUVEAU/MAJ/REPLANIFICATION line (one per
-// impacted address) is not a move.
-func (e EtatTravaux) Follows(prev EtatTravaux) bool {
-	switch {
-	case prev == "":
-		return true
-	case prev.Terminal():
-		return e == prev
-	case e == EtatTravauxNouveau:
-		return prev == EtatTravauxNouveau
-	}
-	return e.Valid()
-}
-
-// NatureIntervention is the kind of planned works (InfoTravaux).
-type NatureIntervention string
-
-// Kinds of planned works.
+// Kinds of planned works; AUTR requires a Commentaire.
 const (
-	NatureInterventionDEPL NatureIntervention = "DEPL" // déplacement
-	NatureInterventionREFE NatureIntervention = "REFE" // réfection
-	NatureInterventionDSCM NatureIntervention = "DSCM"
-	NatureInterventionEXTE NatureIntervention = "EXTE" // extension
-	NatureInterventionINGE NatureIntervention = "INGE" // ingénierie
-	NatureInterventionCHGC NatureIntervention = "CHGC"
-	NatureInterventionAUTR NatureIntervention = "AUTR" // autre: Commentaire required
+	NatureInterventionDEPL = codes.NatureInterventionDEPL
+	NatureInterventionREFE = codes.NatureInterventionREFE
+	NatureInterventionDSCM = codes.NatureInterventionDSCM
+	NatureInterventionEXTE = codes.NatureInterventionEXTE
+	NatureInterventionINGE = codes.NatureInterventionINGE
+	NatureInterventionCHGC = codes.NatureInterventionCHGC
+	NatureInterventionAUTR = codes.NatureInterventionAUTR
 )
-
-// Valid reports whether n is one of the seven kinds.
-func (n NatureIntervention) Valid() bool {
-	switch n {
-	case NatureInterventionDEPL, NatureInterventionREFE, NatureInterventionDSCM, NatureInterventionEXTE,
-		NatureInterventionINGE, NatureInterventionCHGC, NatureInterventionAUTR:
-		return true
-	}
-	return false
-}
 
 // OuiNon is a yes/no column (OUI or NON).
 type OuiNon string

@@ -24,11 +24,11 @@ import (
 func Lines(t *Travaux) []*v1a.Travaux {
 	base := v1a.Travaux{
 		ReferenceTravaux:      t.Reference,
-		Etat:                  v1a.EtatTravaux(t.Etat),
+		Etat:                  t.Etat,
 		ReferencePM:           t.ReferencePm,
 		DateDebut:             t.DateDebutTravaux,
 		DateFin:               t.DateFinTravaux,
-		NatureIntervention:    v1a.NatureIntervention(t.NatureIntervention),
+		NatureIntervention:    t.NatureIntervention,
 		InterventionRequiseOC: v1a.OuiNon(t.InterventionRequiseOC),
 		ContactOI:             t.CoordonneesContactOI,
 		Commentaire:           t.CommentairesIntervention,
@@ -72,11 +72,11 @@ func FromLines(lines ...*v1a.Travaux) Travaux {
 	f := lines[0]
 	t := Travaux{
 		Reference:                f.ReferenceTravaux,
-		Etat:                     Etat(f.Etat),
+		Etat:                     f.Etat,
 		ReferencePm:              f.ReferencePM,
 		DateDebutTravaux:         f.DateDebut,
 		DateFinTravaux:           f.DateFin,
-		NatureIntervention:       NatureIntervention(f.NatureIntervention),
+		NatureIntervention:       f.NatureIntervention,
 		InterventionRequiseOC:    Booleen(f.InterventionRequiseOC),
 		CoordonneesContactOI:     f.ContactOI,
 		CommentairesIntervention: f.Commentaire,

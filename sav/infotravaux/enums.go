@@ -1,6 +1,10 @@
 package infotravaux
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/opensav/savsdk/codes"
+)
 
 // Categorie is the category of a works notice (typeCategorie): TP for
 // planned works (travaux programmés), DERCO for a collective outage
@@ -83,123 +87,34 @@ func (e *EquipementConcerne) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// NatureIntervention is the kind of works (typeNatureIntervention); the
-// TRAVAUX CSV flow uses the same values.
-type NatureIntervention string
+// NatureIntervention is the kind of works (typeNatureIntervention), shared
+// with the 1.0a TRAVAUX flow (codes.NatureIntervention).
+type NatureIntervention = codes.NatureIntervention
 
-// Kinds of works, as the contract spells them.
+// Kinds of works, as the contract spells them; for AUTR,
+// commentairesIntervention says what.
 const (
-	NatureInterventionDEPL NatureIntervention = "DEPL" // déplacement
-	NatureInterventionREFE NatureIntervention = "REFE" // réfection
-	NatureInterventionDSCM NatureIntervention = "DSCM"
-	NatureInterventionEXTE NatureIntervention = "EXTE" // extension
-	NatureInterventionINGE NatureIntervention = "INGE" // ingénierie
-	NatureInterventionCHGC NatureIntervention = "CHGC"
-	NatureInterventionAUTR NatureIntervention = "AUTR" // autre: commentairesIntervention says what
+	NatureInterventionDEPL = codes.NatureInterventionDEPL
+	NatureInterventionREFE = codes.NatureInterventionREFE
+	NatureInterventionDSCM = codes.NatureInterventionDSCM
+	NatureInterventionEXTE = codes.NatureInterventionEXTE
+	NatureInterventionINGE = codes.NatureInterventionINGE
+	NatureInterventionCHGC = codes.NatureInterventionCHGC
+	NatureInterventionAUTR = codes.NatureInterventionAUTR
 )
 
-// Valid reports whether n is one of the seven kinds.
-func (n NatureIntervention) Valid() bool {
-	switch n {
-	case NatureInterventionDEPL, NatureInterventionREFE, NatureInterventionDSCM, NatureInterventionEXTE,
-		NatureInterventionINGE, NatureInterventionCHGC, NatureInterventionAUTR:
-		return true
-	}
-	return false
-}
-
-// Label returns the French display text; DSCM and CHGC, which the contract
-// does not spell out, are shown as they are.
-func (n NatureIntervention) Label() string {
-	switch n {
-	case NatureInterventionDEPL:
-		return "Déplacement"
-	case NatureInterventionREFE:
-		return "Réfection"
-	case NatureInterventionEXTE:
-		return "Extension"
-	case NatureInterventionINGE:
-		return "Ingénierie"
-	case NatureInterventionAUTR:
-		return "Autre"
-	}
-	return string(n)
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (n NatureIntervention) MarshalText() ([]byte, error) { return []byte(n), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
-func (n *NatureIntervention) UnmarshalText(b []byte) error {
-	*n = lenient(b, NatureIntervention.Valid)
-	return nil
-}
-
-// Etat is the state of a works notice (typeEtat); the TRAVAUX CSV flow uses
-// the same values and the same sequence (V1A.md, TRAVAUX).
-type Etat string
+// Etat is the state of a works notice (typeEtat), shared with the TRAVAUX
+// CSV flow (codes.EtatTravaux: Valid, Terminal, Follows).
+type Etat = codes.EtatTravaux
 
 // States, as the contract spells them.
 const (
-	EtatNouveau         Etat = "NOUVEAU"
-	EtatReplanification Etat = "REPLANIFICATION"
-	EtatMAJ             Etat = "MAJ"
-	EtatCloture         Etat = "CLOTURE"
-	EtatAnnule          Etat = "ANNULE"
+	EtatNouveau         = codes.EtatTravauxNouveau
+	EtatReplanification = codes.EtatTravauxReplanification
+	EtatMAJ             = codes.EtatTravauxMAJ
+	EtatCloture         = codes.EtatTravauxCloture
+	EtatAnnule          = codes.EtatTravauxAnnule
 )
-
-// Valid reports whether e is one of the five states.
-func (e Etat) Valid() bool {
-	switch e {
-	case EtatNouveau, EtatReplanification, EtatMAJ, EtatCloture, EtatAnnule:
-		return true
-	}
-	return false
-}
-
-// Label returns the French display text.
-func (e Etat) Label() string {
-	switch e {
-	case EtatNouveau:
-		return "Nouveau"
-	case EtatReplanification:
-		return "Replanification"
-	case EtatMAJ:
-		return "Mise à jour"
-	case EtatCloture:
-		return "Clôturé"
-	case EtatAnnule:
-		return "Annulé"
-	}
-	return string(e)
-}
-
-// Terminal reports CLOTURE and ANNULE, after which nothing may follow.
-func (e Etat) Terminal() bool { return e == EtatCloture || e == EtatAnnule }
-
-// Follows reports whether a notice may go from state prev to e (V1A.md,
-// TRAVAUX): anything may start a notice (prev empty); NOUVEAU, MAJ and
-// REPLANIFICATION lead to MAJ, REPLANIFICATION, CLOTURE or ANNULE; there is
-// no return to NOUVEAU; CLOTURE and ANNULE are terminal. Staying in the same
-// state is not a move and is always allowed.
-func (e Etat) Follows(prev Etat) bool {
-	switch {
-	case prev == "" || e == prev:
-		return e.Valid()
-	case prev.Terminal(), e == EtatNouveau:
-		return false
-	}
-	return e.Valid()
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (e Etat) MarshalText() ([]byte, error) { return []byte(e), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler; unknown values are kept.
-func (e *Etat) UnmarshalText(b []byte) error {
-	*e = lenient(b, Etat.Valid)
-	return nil
-}
 
 // Booleen is a yes/no value (typeBooleen): OUI or NON. The empty value means
 // absent where the contract makes the element optional.
