@@ -70,6 +70,8 @@ type Reader struct {
 	dec     cellDecoder
 	records int
 
+	alloc       recordAlloc
+	text        textAlloc
 	plan        plan  // formats and field positions of the layout's columns
 	invalidUTF8 []int // cells of the last record read as Windows-1252 in a UTF-8 file
 	// checkText makes Read check the length and characters of free-text
@@ -216,11 +218,11 @@ func (r *Reader) decodeCells() {
 	r.cells = r.cells[:n]
 	if r.mode.table != nil {
 		// The scanner decoded the single-byte charset as it read.
-		r.sliceCells(string(sc.rec), sc.starts, sc.ends)
+		r.sliceCells(r.text.string(sc.rec), sc.starts, sc.ends)
 		return
 	}
 	if utf8.Valid(sc.rec) && sc.cellsOnRunes() {
-		r.sliceCells(string(sc.rec), sc.starts, sc.ends)
+		r.sliceCells(r.text.string(sc.rec), sc.starts, sc.ends)
 		return
 	}
 	for i := range n {
@@ -272,7 +274,7 @@ func (r *Reader) Read() (Record, error) {
 	}
 	r.invalidUTF8 = r.invalidUTF8[:0]
 	r.decodeCells()
-	rec := newRecord(r.layout.Flow)
+	rec := r.alloc.new(r.layout.Flow)
 	d := &r.dec
 	d.reset(r.sc.startLine)
 	cols := r.layout.Columns

@@ -42,6 +42,9 @@ type scanner struct {
 	hiNonASCII bool
 	stray      []int // cells with text after their closing quote
 	clean      bool  // the record is known to have no control character
+	// cellByCell turns the fast paths off, so tests can compare them with
+	// the cell-by-cell path.
+	cellByCell bool
 }
 
 const scanBufSize = 64 << 10
@@ -138,8 +141,10 @@ func (s *scanner) record() (blank bool, err error) {
 		return false, io.EOF
 	}
 	s.startLine = s.line
-	if ok, blank := s.fastLine(); ok {
-		return blank, nil
+	if !s.cellByCell {
+		if ok, blank := s.fastLine(); ok {
+			return blank, nil
+		}
 	}
 	for {
 		ended, err := s.cell()
@@ -177,9 +182,11 @@ func (s *scanner) fastLine() (ok, blank bool) {
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	if (s.maxRecord > 0 && len(line) > s.maxRecord) || bytes.IndexByte(line, '"') >= 0 ||
-		bytes.IndexByte(line, '\r') >= 0 {
+	if (s.maxRecord > 0 && len(line) > s.maxRecord) || bytes.IndexByte(line, '\r') >= 0 {
 		return false, false
+	}
+	if bytes.IndexByte(line, '"') >= 0 {
+		return s.fastQuoted(chunk)
 	}
 	// Decode the whole line at once, then cut it into cells: the separator
 	// and the blanks are ASCII, which the decoded text keeps (unless the
@@ -194,6 +201,95 @@ func (s *scanner) fastLine() (ok, blank bool) {
 	s.pos += nl + 1
 	s.line++
 	return true, text == 0
+}
+
+// fastQuoted reads a record with quotes that lies whole in chunk, the
+// unread part of the buffer, and is ended by LF or CRLF: cells are cut with
+// bytes.IndexByte, a quoted cell may hold separators, doubled quotes and LF
+// line breaks. It reports false, consuming nothing, for what the
+// cell-by-cell path reads: a record that goes past chunk, a CR other than
+// before a LF, text after a closing quote, a record over the size limit.
+func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
+	undo := func() (bool, bool) {
+		s.rec, s.starts, s.ends, s.quoted = s.rec[:0], s.starts[:0], s.ends[:0], false
+		return false, false
+	}
+	lines := 0 // line breaks inside quoted cells
+	i := 0
+	for {
+		for i < len(chunk) && (chunk[i] == ' ' || chunk[i] == '\t') {
+			i++
+		}
+		if i == len(chunk) {
+			return undo()
+		}
+		start := len(s.rec)
+		if chunk[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(chunk[i:], '"')
+				if j < 0 {
+					return undo()
+				}
+				text := chunk[i : i+j]
+				if bytes.IndexByte(text, '\r') >= 0 {
+					return undo()
+				}
+				lines += bytes.Count(text, []byte{'\n'})
+				s.put(text)
+				i += j + 1
+				if i < len(chunk) && chunk[i] == '"' {
+					s.rec = append(s.rec, '"')
+					i++
+					continue
+				}
+				break
+			}
+			for i < len(chunk) && (chunk[i] == ' ' || chunk[i] == '\t') {
+				i++
+			}
+			if i == len(chunk) || (chunk[i] != s.comma && chunk[i] != '\n' && chunk[i] != '\r') {
+				return undo() // text after the closing quote, or the end of the buffer
+			}
+			s.closeCell(start, true)
+		} else {
+			// An unquoted cell ends at the separator or the line end; a
+			// quote inside it is text.
+			j := bytes.IndexByte(chunk[i:], '\n')
+			if j < 0 {
+				return undo()
+			}
+			cell := chunk[i : i+j]
+			if k := bytes.IndexByte(cell, s.comma); k >= 0 {
+				cell = cell[:k]
+			}
+			if k := bytes.IndexByte(cell, '\r'); k >= 0 {
+				if k != len(cell)-1 || i+k+1 != i+j {
+					return undo() // a CR that does not end the line
+				}
+				cell = cell[:k]
+			}
+			s.put(cell)
+			i += len(cell)
+			s.closeCell(start, false)
+		}
+		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
+			return undo()
+		}
+		switch chunk[i] {
+		case '\r':
+			if i+1 == len(chunk) || chunk[i+1] != '\n' {
+				return undo()
+			}
+			i++
+			fallthrough
+		case '\n':
+			s.pos += i + 1
+			s.line += lines + 1
+			return true, len(s.rec) == 0 && !s.quoted
+		}
+		i++ // the separator
+	}
 }
 
 // cutCells cuts s.rec, one line of text, into cells at the separators,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"hash/maphash"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -721,5 +722,11 @@ func (c *checker) travaux(x *Travaux, v *Validator) {
 			" for works "+quoteValue(x.ReferenceTravaux))
 		return
 	}
-	v.travaux[x.ReferenceTravaux] = x.Etat
+	if prev != x.Etat {
+		// The map keeps a clone of the key and the constant of the state,
+		// not the record's text: that shares a block with other lines,
+		// which the map would keep alive.
+		i := slices.Index(codes.EtatsTravaux, x.Etat)
+		v.travaux[strings.Clone(x.ReferenceTravaux)] = codes.EtatsTravaux[i]
+	}
 }
