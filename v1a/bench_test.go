@@ -126,6 +126,15 @@ func BenchmarkReadValidateDepot(b *testing.B) {
 	}
 }
 
+// BenchmarkReadDepot decodes the same lines without validating them.
+func BenchmarkReadDepot(b *testing.B) {
+	data := benchData()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		readOnly(b, data)
+	}
+}
+
 // BenchmarkReadDepotCSVBaseline reads the same bytes with encoding/csv, the
 // baseline of BenchmarkReadValidateDepot.
 func BenchmarkReadDepotCSVBaseline(b *testing.B) {
@@ -291,6 +300,16 @@ func BenchmarkRatios(b *testing.B) {
 		return x[0]
 	}
 	ratio := func(p, base int, wall bool) float64 { return pick(p, wall) / pick(base, wall) }
+	paired := func(p, base int) float64 {
+		x := make([]float64, len(costs[p]))
+		for i := range costs[p] {
+			x[i] = float64(costs[p][i].cpu) / float64(costs[base][i].cpu)
+		}
+		slices.Sort(x)
+		return x[len(x)/2]
+	}
+	b.ReportMetric(paired(pRead, pCSV), "read-paired-x")
+	b.ReportMetric(paired(pDecode, pCSV), "decode-paired-x")
 	b.ReportMetric(ratio(pRead, pCSV, false), "read-x")
 	b.ReportMetric(ratio(pDecode, pCSV, false), "decode-only-x")
 	b.ReportMetric(ratio(pWrite, pWriteCSV, false), "write-x")

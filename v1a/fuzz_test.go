@@ -15,15 +15,22 @@ import (
 )
 
 // fuzzFlow reads a file of flow f made of f's header line and data. It must
-// not panic, fatal errors must be typed, and every record read must write
-// and read back equal (the writer's output is the reader's fixed point).
+// not panic, fatal errors must be typed, every record read must write and
+// read back equal (the writer's output is the reader's fixed point), and
+// Validator.Next must find what Read then Check find.
 func fuzzFlow(t *testing.T, f v1a.Flow, data []byte) {
-	header := strings.Join(v1a.DefaultLayout(f).Header(), ";") + "\r\n"
-	r := v1a.NewReader(io.MultiReader(strings.NewReader(header), bytes.NewReader(data)))
-	r.MaxRecordBytes = 1 << 16
-	v := &v1a.Validator{Now: goldenNow}
+	file := append([]byte(strings.Join(v1a.DefaultLayout(f).Header(), ";")+"\r\n"), data...)
+	r, rn := v1a.NewReader(bytes.NewReader(file)), v1a.NewReader(bytes.NewReader(file))
+	r.MaxRecordBytes, rn.MaxRecordBytes = 1<<16, 1<<16
+	v, vn := &v1a.Validator{Now: goldenNow}, &v1a.Validator{Now: goldenNow}
 	for n := 0; n < 1000; n++ {
 		rec, err := r.Read()
+		next, nextErr := vn.Next(t.Context(), rn)
+		if rec == nil {
+			if nextErr == nil || next.Record != nil || err.Error() != nextErr.Error() {
+				t.Fatalf("Read ended with %v, Next with %v", err, nextErr)
+			}
+		}
 		if errors.Is(err, io.EOF) {
 			return
 		}
@@ -39,6 +46,9 @@ func fuzzFlow(t *testing.T, f v1a.Flow, data []byte) {
 			t.Fatalf("read a %s record from a %s file", rec.Flow(), f)
 		}
 		res := v.Check(t.Context(), r.Line(), rec, err)
+		if diff := cmp.Diff(res, next, timeEqual); diff != "" {
+			t.Fatalf("line %d (-Read+Check +Next)\n%s", r.Line(), diff)
+		}
 		for _, fd := range res.Errors {
 			if fd.Line != r.Line() || fd.Message == "" || fd.Code == 0 {
 				t.Fatalf("malformed finding %+v", fd)

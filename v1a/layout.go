@@ -282,7 +282,7 @@ type plan struct {
 	pos   []int
 	// checked lists the columns the Validator checks in a record that
 	// comes from a Reader: not those whose decoding already enforced
-	// their rules (dates, times, phones, free text).
+	// their rules (dates, times, phones, free text, slots).
 	checked []int
 	// lists gives the list a coded column's values are checked against
 	// (listNone for the other columns), so that the Validator does not
@@ -348,7 +348,7 @@ func (l *Layout) plan() plan {
 			p.pos[i] = def.Index(c.Field)
 		}
 		switch p.kinds[i] {
-		case kindDate, kindTimestamp, kindMinute, kindPhone, kindText:
+		case kindDate, kindTimestamp, kindMinute, kindPhone, kindText, kindSlots:
 		default:
 			p.checked = append(p.checked, i)
 		}

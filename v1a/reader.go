@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/ticket"
 )
 
 // DefaultMaxRecordBytes is the size limit of one record (all its cells).
@@ -26,6 +28,12 @@ const DefaultMaxRecordBytes = 1 << 20
 // with Strict set every repair is a finding (return code 3). Only syntax and
 // I/O errors ([*ParseError]) and an unknown header ([*HeaderError]) stop
 // the reading; they are returned by every later call too.
+//
+// Records and the text of their lines are allocated in blocks of several
+// lines, so a record or string kept after the reading has moved on keeps
+// its block alive (up to 32 records or 8 KiB of text), as a substring keeps
+// its whole string. A long-lived map of a few values from a large file
+// should clone them (strings.Clone).
 //
 // Rules that involve the meaning of values (lists, lengths, conditions,
 // dates relative to now) are the [Validator]'s; [Validator.Next] reads and
@@ -310,7 +318,13 @@ func (r *Reader) Read() (Record, error) {
 				r.checkTextCell(i, s)
 			}
 		}
+		bad := len(d.bad)
 		rec.set(r.plan.pos[i], s, d)
+		if r.checkText && r.plan.kinds[i] == kindSlots && len(d.bad) == bad {
+			if n := strings.Count(s, "|") + 1; n > ticket.MaxSlots {
+				d.fail(codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
+			}
+		}
 	}
 	for i := len(cols); i < len(r.cells); i++ {
 		if r.cells[i] != "" {

@@ -196,27 +196,6 @@ func (*Dommage) Flow() Flow { return FlowDommage }
 // Flow implements Record.
 func (*ARDommage) Flow() Flow { return FlowARDommage }
 
-// newRecord returns an empty record of flow f.
-func newRecord(f Flow) Record {
-	switch f {
-	case FlowDepot:
-		return &Depot{}
-	case FlowAR:
-		return &AR{}
-	case FlowCloture:
-		return &Cloture{}
-	case FlowInfo:
-		return &Info{}
-	case FlowTravaux:
-		return &Travaux{}
-	case FlowDommage:
-		return &Dommage{}
-	case FlowARDommage:
-		return &ARDommage{}
-	}
-	return nil
-}
-
 // Canonical spellings for writing.
 func natureText(n codes.NatureDefaut) string { return string(lookup(defaultNature, string(n))) }
 func prelocText(p codes.PrelocDefaut) string { return lookup(defaultPreloc, string(p)).V1A() }

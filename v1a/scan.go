@@ -182,21 +182,30 @@ func (s *scanner) fastLine() (ok, blank bool) {
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
-	if (s.maxRecord > 0 && len(line) > s.maxRecord) || bytes.IndexByte(line, '\r') >= 0 {
+	if s.maxRecord > 0 && len(line) > s.maxRecord {
 		return false, false
 	}
-	if bytes.IndexByte(line, '"') >= 0 {
-		return s.fastQuoted(chunk)
-	}
-	// Decode the whole line at once, then cut it into cells: the separator
+	// Decode the whole line at once and cut it into cells: the separator
 	// and the blanks are ASCII, which the decoded text keeps (unless the
 	// charset decodes a high byte to ASCII: then cell by cell).
 	var text int
 	if s.hiNonASCII {
+		if bytes.IndexByte(line, '\r') >= 0 {
+			return false, false
+		}
+		if bytes.IndexByte(line, '"') >= 0 {
+			return s.fastQuoted(chunk)
+		}
 		text = s.fastCells(line)
 	} else {
-		s.put(line)
-		text = s.cutCells()
+		var stop byte
+		text, stop = s.decodeCut(line)
+		switch {
+		case stop == '"':
+			return s.fastQuoted(chunk)
+		case stop != 0:
+			return false, false
+		}
 	}
 	s.pos += nl + 1
 	s.line++
@@ -290,6 +299,89 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 		}
 		i++ // the separator
 	}
+}
+
+// decodeCut decodes line into s.rec and cuts it into cells at the
+// separators, without the blanks around each cell, in one pass eight bytes
+// at a time; it returns the length of their text, and notes on the way
+// whether the line has control characters (s.clean). It stops at the first
+// quote or CR, and at a record longer than the limit, returning that byte
+// (1 for the limit) with the scanner reset.
+func (s *scanner) decodeCut(line []byte) (text int, stop byte) {
+	const lo, high = 0x0101010101010101, 0x8080808080808080
+	commas, quotes, crs := uint64(s.comma)*lo, uint64('"')*lo, uint64('\r')*lo
+	var his uint64 // the high bits of the bytes to decode
+	if s.hi != nil {
+		his = high
+	}
+	pad := uint64('A') * lo // fills a word after its plain bytes
+	if s.comma == 'A' {
+		pad = uint64('B') * lo
+	}
+	// Room for the decoded line (a byte decodes to at most four), and
+	// eight bytes more for the word stores.
+	need := 4*len(line) + 8
+	if cap(s.rec) < need {
+		s.rec = make([]byte, 0, need)
+	}
+	rec := s.rec[:need]
+	n, start := 0, 0
+	var ctrl bool
+	for i := 0; i < len(line); {
+		var x uint64
+		k := len(line) - i // the plain bytes of x
+		if k >= 8 {
+			x, k = binary.LittleEndian.Uint64(line[i:]), 8
+		} else {
+			var w [8]byte
+			copy(w[:], line[i:])
+			x = binary.LittleEndian.Uint64(w[:])
+		}
+		odd := false // line[i+k] is to decode, or stops the cutting
+		if m := x&his | byteMask(x, quotes) | byteMask(x, crs); m != 0 {
+			if j := bits.TrailingZeros64(m) / 8; j < k {
+				k, odd = j, true
+			}
+		}
+		if k < 8 {
+			keep := uint64(1)<<(8*k) - 1
+			x = x&keep | pad&^keep
+		}
+		ctrl = ctrl || controlWord(x)
+		binary.LittleEndian.PutUint64(rec[n:], x)
+		for m := byteMask(x, commas); m != 0; m &= m - 1 {
+			j := n + bits.TrailingZeros64(m)/8
+			text += s.addCell(rec, start, j)
+			start = j + 1
+		}
+		n += k
+		i += k
+		if odd {
+			c := line[i]
+			if c == '"' || c == '\r' {
+				s.rec, s.starts, s.ends = s.rec[:0], s.starts[:0], s.ends[:0]
+				return 0, c
+			}
+			u := &s.hi[c-utf8.RuneSelf]
+			n += copy(rec[n:], u.b[:u.n])
+			i++
+		}
+	}
+	if s.maxRecord > 0 && n > s.maxRecord {
+		s.rec, s.starts, s.ends = s.rec[:0], s.starts[:0], s.ends[:0]
+		return 0, 1
+	}
+	s.rec = rec[:n]
+	s.clean = !ctrl
+	return text + s.addCell(rec, start, n), 0
+}
+
+// byteMask returns the high bit of each byte of x equal to the byte of
+// b, which repeats one byte eight times.
+func byteMask(x, b uint64) uint64 {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	y := x ^ b
+	return ^((y&low7 + low7) | y | low7)
 }
 
 // cutCells cuts s.rec, one line of text, into cells at the separators,

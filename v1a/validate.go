@@ -69,12 +69,20 @@ type Validator struct {
 	// deposits holds a 64-bit hash of the flow and reference of each valid
 	// DEPOT and DOMMAGE line, with its line.
 	deposits lineSet
-	plans    map[*Layout]plan
+	plans    map[*Layout]*plan
 	// lastLayout is the layout of the last record's flow.
 	lastLayout *Layout
 	// lastPlan is the plan of lastPlanOf, the last layout checked.
 	lastPlanOf *Layout
-	lastPlan   plan
+	lastPlan   *plan
+	// okCells serves Next: for the reader okReader, and while its layout
+	// is the one checked, the last cell text of each coded column that
+	// passed the column's rules. The record's value is a function of that
+	// text and the reader's settings, so a line with the same text there
+	// passes too, and its check is skipped.
+	okReader *Reader
+	okLayout *Layout
+	okCells  []okCell
 
 	todayAt time.Time   // the now today was computed for
 	today   ticket.Date // its day in Europe/Paris
@@ -112,18 +120,19 @@ func (v *Validator) Next(ctx context.Context, r *Reader) (Result, error) {
 	if rec == nil {
 		return Result{}, err
 	}
-	return v.check(ctx, r.Line(), rec, err, true), nil
+	return v.check(ctx, r.Line(), rec, err, r), nil
 }
 
 // Check validates rec, read from line. readErr is what [Reader.Read]
 // returned with it (nil, or a *RecordError whose findings and warnings are
 // merged in; the columns it reported are not checked again).
 func (v *Validator) Check(ctx context.Context, line int, rec Record, readErr error) Result {
-	return v.check(ctx, line, rec, readErr, false)
+	return v.check(ctx, line, rec, readErr, nil)
 }
 
-// check validates rec; decoded says it comes straight from a Reader.
-func (v *Validator) check(ctx context.Context, line int, rec Record, readErr error, decoded bool) Result {
+// check validates rec; from is the Reader it comes straight from, if it
+// does.
+func (v *Validator) check(ctx context.Context, line int, rec Record, readErr error, from *Reader) Result {
 	res := Result{Line: line, Record: rec}
 	if rec == nil {
 		res.Errors = []Finding{newFinding(line, "", codes.ReturnCodeMissing, "no record")}
@@ -141,11 +150,12 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	p := v.lastPlan
 	if v.lastPlanOf != layout {
 		if v.plans == nil {
-			v.plans = make(map[*Layout]plan)
+			v.plans = make(map[*Layout]*plan)
 		}
 		var ok bool
 		if p, ok = v.plans[layout]; !ok {
-			p = layout.plan()
+			lp := layout.plan()
+			p = &lp
 			v.plans[layout] = p
 		}
 		v.lastPlanOf, v.lastPlan = layout, p
@@ -154,8 +164,9 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	if !now.Equal(v.todayAt) {
 		v.todayAt, v.today = now, ticket.DateOf(now.In(ticket.Paris))
 	}
-	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today, decoded: decoded}
-	c.columns(rec)
+	c := &checker{line: line, layout: layout, plan: p, bad: bad, now: now, day: v.today, decoded: from != nil}
+	cells, ok := v.okCellsOf(from, layout)
+	c.columns(rec, cells, ok)
 	var depHash uint64 // the deposit reference's, for DEPOT and DOMMAGE lines
 	switch x := rec.(type) {
 	case *Depot:
@@ -209,6 +220,30 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	return res
 }
 
+// okCell is the text of a cell that passed its column's rules.
+type okCell struct {
+	text string
+	set  bool
+}
+
+// okCellsOf returns the cells of r's current record and the cache of
+// coded cells known to pass, when r reads with layout l (or columns like
+// it); nil, nil otherwise.
+func (v *Validator) okCellsOf(r *Reader, l *Layout) (cells []string, ok []okCell) {
+	if r == nil || r.layout == nil {
+		return nil, nil
+	}
+	if v.okReader != r || v.okLayout != l {
+		v.okReader, v.okLayout, v.okCells = nil, nil, v.okCells[:0]
+		if !slices.Equal(r.layout.Columns, l.Columns) {
+			return nil, nil
+		}
+		v.okReader, v.okLayout = r, l
+		v.okCells = append(v.okCells, make([]okCell, len(l.Columns))...)
+	}
+	return r.cells, v.okCells
+}
+
 func (v *Validator) now() time.Time {
 	if v.Now.IsZero() {
 		return time.Now()
@@ -260,7 +295,7 @@ func sortFindings(fs []Finding, l *Layout) {
 type checker struct {
 	line   int
 	layout *Layout
-	plan   plan
+	plan   *plan
 	bad    []Field
 	now    time.Time
 	day    ticket.Date // today in Europe/Paris
@@ -304,16 +339,29 @@ func (c *checker) require(f Field, value, why string) {
 }
 
 // columns runs the per-column rules: mandatory, length, format, list. A
-// decoded record skips the columns the reader checked (plan.checked).
-func (c *checker) columns(rec Record) {
-	if c.decoded {
-		for _, i := range c.plan.checked {
+// decoded record skips the columns the reader checked (plan.checked), and
+// the coded columns whose cell is the same as one that passed before (ok,
+// indexed like cells).
+func (c *checker) columns(rec Record, cells []string, ok []okCell) {
+	if !c.decoded {
+		for i := range c.layout.Columns {
 			c.column(rec, i)
 		}
 		return
 	}
-	for i := range c.layout.Columns {
+	for _, i := range c.plan.checked {
+		if ok == nil || c.plan.kinds[i] != kindCode || i >= len(cells) {
+			c.column(rec, i)
+			continue
+		}
+		if ok[i].set && ok[i].text == cells[i] {
+			continue
+		}
+		found := len(c.found)
 		c.column(rec, i)
+		if len(c.found) == found && !slices.Contains(c.bad, c.layout.Columns[i].Field) {
+			ok[i] = okCell{text: cells[i], set: true}
+		}
 	}
 }
 
