@@ -76,6 +76,7 @@ type cellDecoder struct {
 	warnings []Finding
 	bad      []Field
 	slab     []ticket.Slot // see slotSpace
+	nslots   int           // how many slots the last slot cell decoded to
 }
 
 func (d *cellDecoder) reset(line int) {
@@ -150,6 +151,7 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(item)+" (want AAAAMMJJHHMM-HHMM, slots separated by |)")
 		return nil
 	}
+	d.nslots = len(v)
 	return v
 }
 

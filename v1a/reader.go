@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/opensav/savsdk/codes"
@@ -314,16 +313,16 @@ func (r *Reader) Read() (Record, error) {
 			if !r.KeepApostrophe {
 				s = stripApostrophe(s)
 			}
-			if r.checkText {
+			// The usual cell, short enough in a line without control
+			// characters, needs no more.
+			if c := &cols[i]; r.checkText && (!r.textClean || (c.Max > 0 && len(s) > c.Max)) {
 				r.checkTextCell(i, s)
 			}
 		}
-		bad := len(d.bad)
+		d.nslots = -1
 		rec.set(r.plan.pos[i], s, d)
-		if r.checkText && r.plan.kinds[i] == kindSlots && len(d.bad) == bad {
-			if n := strings.Count(s, "|") + 1; n > ticket.MaxSlots {
-				d.fail(codes.ReturnCodeBadFormat, itoa(n)+" slots (1 to 3)")
-			}
+		if r.checkText && d.nslots > ticket.MaxSlots {
+			d.fail(codes.ReturnCodeBadFormat, itoa(d.nslots)+" slots (1 to 3)")
 		}
 	}
 	for i := len(cols); i < len(r.cells); i++ {

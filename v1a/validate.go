@@ -220,10 +220,30 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 	return res
 }
 
-// okCell is the text of a cell that passed its column's rules.
+// okCell holds the last few texts of a coded column that passed its
+// rules: a column takes few values.
 type okCell struct {
-	text string
-	set  bool
+	text [4]string
+	n    int // texts set
+	next int // the one to replace
+}
+
+func (o *okCell) has(s string) bool {
+	for _, t := range o.text[:o.n] {
+		if t == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *okCell) add(s string) {
+	o.text[o.next] = s
+	o.next = (o.next + 1) % len(o.text)
+	o.n = max(o.n, o.next)
+	if o.next == 0 {
+		o.n = len(o.text)
+	}
 }
 
 // okCellsOf returns the cells of r's current record and the cache of
@@ -354,13 +374,13 @@ func (c *checker) columns(rec Record, cells []string, ok []okCell) {
 			c.column(rec, i)
 			continue
 		}
-		if ok[i].set && ok[i].text == cells[i] {
+		if ok[i].has(cells[i]) {
 			continue
 		}
 		found := len(c.found)
 		c.column(rec, i)
 		if len(c.found) == found && !slices.Contains(c.bad, c.layout.Columns[i].Field) {
-			ok[i] = okCell{text: cells[i], set: true}
+			ok[i].add(cells[i])
 		}
 	}
 }
