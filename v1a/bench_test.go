@@ -214,7 +214,9 @@ func BenchmarkWriteDepotCSVBaseline(b *testing.B) {
 // used: read-x (decode and validate), decode-only-x and write-x, times the
 // CPU of encoding/csv; the wall-clock ratios are reported too (read-wall-x,
 // write-wall-x). CPU time, not wall time, keeps the ratio meaningful on a
-// busy machine.
+// busy machine. read-paired-x and decode-paired-x are the medians of the
+// ratios within each round, whose phases run back to back, so a machine
+// whose speed drifts moves them less.
 //
 // Each iteration runs ratioRounds rounds; a round times every phase once,
 // in alternating order. Load on the machine only ever adds time, so each
