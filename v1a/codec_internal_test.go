@@ -62,6 +62,28 @@ func TestDayCache(t *testing.T) {
 	}
 }
 
+// The day cache reads AAAAMMJJ as parseDate does, whether the text is in
+// the cache or not.
+func TestDayCacheDate(t *testing.T) {
+	var dc dayCache
+	inputs := []string{"20260105", "20260229", "20240229", "2026010", "202601055", "\x00\x00\x00\x00\x00\x00\x00\x00",
+		"2026-1-5", "20261305", "20260100", "19000101", "30000101", "20260131", "20260431", "2026010a", "20260105"}
+	for range 3 {
+		for _, s := range inputs {
+			want, sheet, ok := parseDate(s)
+			if sheet {
+				want, ok = ticket.Date{}, false
+			}
+			got, gotOK := dc.date(s)
+			require.Equal(t, ok, gotOK, "%q", s)
+			require.Equal(t, want, got, "%q", s)
+			nilGot, nilOK := (*dayCache)(nil).date(s)
+			require.Equal(t, ok, nilOK, "%q", s)
+			require.Equal(t, want, nilGot, "%q", s)
+		}
+	}
+}
+
 // The fast line path cuts decoded text, unless the charset decodes a high
 // byte to ASCII: then it cuts the bytes first, and that byte is text, never
 // a separator.

@@ -107,6 +107,9 @@ func (d *cellDecoder) date(s string) ticket.Date {
 	if s == "" {
 		return ticket.Date{}
 	}
+	if v, ok := d.days.date(s); ok {
+		return v
+	}
 	v, sheet, ok := parseDate(s)
 	if !ok {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(s)+" (want AAAAMMJJ)")

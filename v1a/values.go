@@ -153,7 +153,7 @@ func secPart(s string, n int) string {
 }
 
 func clock(date, hh, mm, ss string, dc *dayCache) (time.Time, bool) {
-	d, ok := ymd(atoiDigits(date[:4]), atoiDigits(date[4:6]), atoiDigits(date[6:8]))
+	d, ok := dc.date(date)
 	h, m, sec := atoiDigits(hh), atoiDigits(mm), atoiDigits(ss)
 	if !ok || h > 23 || m > 59 || sec > 59 {
 		return time.Time{}, false
@@ -168,6 +168,37 @@ type dayCache struct {
 	key  [4]int32 // AAAAMMJJ, 0 for an empty entry
 	base [4]int64 // Unix time of the day's midnight in Paris
 	next int
+
+	// The last few AAAAMMJJ texts that were valid dates, as eight bytes,
+	// with their dates: a file has few dates.
+	text     [4]uint64
+	textDate [4]ticket.Date
+	textNext int
+}
+
+// date reads AAAAMMJJ, eight digits.
+func (c *dayCache) date(s string) (ticket.Date, bool) {
+	if len(s) != 8 {
+		return ticket.Date{}, false
+	}
+	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	if c != nil && w != 0 { // 0 marks an empty entry
+		for i, k := range c.text {
+			if k == w {
+				return c.textDate[i], true
+			}
+		}
+	}
+	if !digits(s) {
+		return ticket.Date{}, false
+	}
+	d, ok := ymd(atoiDigits(s[:4]), atoiDigits(s[4:6]), atoiDigits(s[6:8]))
+	if ok && c != nil {
+		c.text[c.textNext], c.textDate[c.textNext] = w, d
+		c.textNext = (c.textNext + 1) % len(c.text)
+	}
+	return d, ok
 }
 
 // paris returns the Paris wall-clock time h:m:s of day d.
