@@ -98,9 +98,13 @@ type Event struct {
 func (e Event) Implicit() bool { return e.Transaction.Implicit }
 
 // Handler receives the events of an engine. HandleEvent is called after the
-// step is committed to the Store, in the order of the steps for one ticket,
-// from the goroutine that processed the message (a web service request, a
-// mail poll): keep it short, or hand the event to a queue. Events are
+// step is committed to the Store, from the goroutine that processed the
+// message (a web service request, a mail poll, the answer to a create):
+// keep it short, or hand the event to a queue. The events one call emits
+// come in the order of the ticket's steps; two calls that change the same
+// ticket at the same moment (the answer to a 2.0 create and the OI's first
+// notification racing it) may deliver their events in either order, so
+// order by Event.Ticket.History, which is the committed order. Events are
 // delivered at most once: after a crash, the Store is the truth (List the
 // open tickets).
 type Handler interface {
