@@ -270,8 +270,7 @@ func appendEncoded(dst []byte, s string, cm *charmap.Charmap) ([]byte, rune, boo
 func asciiPrefixString(s string) int {
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := word8(s, i)
 		if w&0x8080808080808080 != 0 {
 			break
 		}

@@ -76,7 +76,9 @@ type cellDecoder struct {
 	warnings []Finding
 	bad      []Field
 	slab     []ticket.Slot // see slotSpace
-	nslots   int           // how many slots the last slot cell decoded to
+	// countSlots applies the Validator's rule of 1 to 3 slots (for
+	// Validator.Next).
+	countSlots bool
 }
 
 func (d *cellDecoder) reset(line int) {
@@ -154,7 +156,9 @@ func (d *cellDecoder) slots(s string) []ticket.Slot {
 		d.fail(codes.ReturnCodeBadFormat, quoteValue(item)+" (want AAAAMMJJHHMM-HHMM, slots separated by |)")
 		return nil
 	}
-	d.nslots = len(v)
+	if d.countSlots && len(v) > ticket.MaxSlots {
+		d.fail(codes.ReturnCodeBadFormat, itoa(len(v))+" slots (1 to 3)")
+	}
 	return v
 }
 

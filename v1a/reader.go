@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/opensav/savsdk/codes"
-	"github.com/opensav/savsdk/ticket"
 )
 
 // DefaultMaxRecordBytes is the size limit of one record (all its cells).
@@ -284,6 +283,7 @@ func (r *Reader) Read() (Record, error) {
 	rec := r.alloc.new(r.layout.Flow)
 	d := &r.dec
 	d.reset(r.sc.startLine)
+	d.countSlots = r.checkText
 	cols := r.layout.Columns
 	d.cols = cols
 	// A record without control characters has none in its cells.
@@ -319,11 +319,7 @@ func (r *Reader) Read() (Record, error) {
 				r.checkTextCell(i, s)
 			}
 		}
-		d.nslots = -1
 		rec.set(r.plan.pos[i], s, d)
-		if r.checkText && d.nslots > ticket.MaxSlots {
-			d.fail(codes.ReturnCodeBadFormat, itoa(d.nslots)+" slots (1 to 3)")
-		}
 	}
 	for i := len(cols); i < len(r.cells); i++ {
 		if r.cells[i] != "" {

@@ -128,12 +128,7 @@ func (s *scanner) next() error {
 // all empty and unquoted (an empty line, or a line of separators a
 // spreadsheet left).
 func (s *scanner) record() (blank bool, err error) {
-	s.rec = s.rec[:0]
-	s.starts = s.starts[:0]
-	s.ends = s.ends[:0]
-	s.clean = false
-	s.quoted = false
-	s.stray = s.stray[:0]
+	s.clear()
 	if !s.more() {
 		if s.rerr != nil {
 			return false, s.ioError()
@@ -165,6 +160,12 @@ func (s *scanner) record() (blank bool, err error) {
 		return false, nil
 	}
 	return true, nil
+}
+
+// clear empties the current record.
+func (s *scanner) clear() {
+	s.rec, s.starts, s.ends, s.stray = s.rec[:0], s.starts[:0], s.ends[:0], s.stray[:0]
+	s.clean, s.quoted = false, false
 }
 
 // fastLine reads the common record at once: a whole line in the buffer,
@@ -220,7 +221,7 @@ func (s *scanner) fastLine() (ok, blank bool) {
 // before a LF, text after a closing quote, a record over the size limit.
 func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 	undo := func() (bool, bool) {
-		s.rec, s.starts, s.ends, s.quoted = s.rec[:0], s.starts[:0], s.ends[:0], false
+		s.clear()
 		return false, false
 	}
 	lines := 0 // line breaks inside quoted cells
@@ -359,7 +360,7 @@ func (s *scanner) decodeCut(line []byte) (text int, stop byte) {
 		if odd {
 			c := line[i]
 			if c == '"' || c == '\r' {
-				s.rec, s.starts, s.ends = s.rec[:0], s.starts[:0], s.ends[:0]
+				s.clear()
 				return 0, c
 			}
 			u := &s.hi[c-utf8.RuneSelf]
@@ -368,7 +369,7 @@ func (s *scanner) decodeCut(line []byte) (text int, stop byte) {
 		}
 	}
 	if s.maxRecord > 0 && n > s.maxRecord {
-		s.rec, s.starts, s.ends = s.rec[:0], s.starts[:0], s.ends[:0]
+		s.clear()
 		return 0, 1
 	}
 	s.rec = rec[:n]
@@ -382,42 +383,6 @@ func byteMask(x, b uint64) uint64 {
 	const low7 = 0x7f7f7f7f7f7f7f7f
 	y := x ^ b
 	return ^((y&low7 + low7) | y | low7)
-}
-
-// cutCells cuts s.rec, one line of text, into cells at the separators,
-// without the blanks around each cell; it returns the length of their text.
-// It reads eight bytes at a time, and notes on the way whether the line has
-// control characters (s.clean).
-func (s *scanner) cutCells() int {
-	rec := s.rec
-	const lo, low7 = 0x0101010101010101, 0x7f7f7f7f7f7f7f7f
-	commas := uint64(s.comma) * lo
-	text, start := 0, 0
-	var ctrl bool
-	i := 0
-	for ; i+8 <= len(rec); i += 8 {
-		x := binary.LittleEndian.Uint64(rec[i:])
-		ctrl = ctrl || controlWord(x)
-		// The high bit of each byte of x equal to the separator.
-		y := x ^ commas
-		m := ^((y&low7 + low7) | y | low7)
-		for m != 0 {
-			j := i + bits.TrailingZeros64(m)/8
-			text += s.addCell(rec, start, j)
-			start = j + 1
-			m &= m - 1
-		}
-	}
-	for ; i < len(rec); i++ {
-		c := rec[i]
-		if c == s.comma {
-			text += s.addCell(rec, start, i)
-			start = i + 1
-		}
-		ctrl = ctrl || c < 0x20 || c == 0x7f
-	}
-	s.clean = !ctrl
-	return text + s.addCell(rec, start, len(rec))
 }
 
 // addCell adds the cell rec[a:b], without its surrounding blanks, and

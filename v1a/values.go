@@ -25,8 +25,7 @@ func digits(s string) bool {
 		// Eight bytes at a time: each must be 0x30 to 0x3F, and still so
 		// plus 6 (which 0x3A to 0x3F are not).
 		const hi, three, six = 0xF0F0F0F0F0F0F0F0, 0x3030303030303030, 0x0606060606060606
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		w := word8(s, i)
 		if w&hi != three || (w+six)&hi != three {
 			return false
 		}
@@ -37,6 +36,12 @@ func digits(s string) bool {
 		}
 	}
 	return true
+}
+
+// word8 returns the eight bytes of s at i as a little-endian word.
+func word8(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 func atoiDigits(s string) int {
@@ -72,7 +77,7 @@ func ymd(y, m, d int) (ticket.Date, bool) {
 // are read too, with spreadsheet set.
 func parseDate(s string) (d ticket.Date, spreadsheet, ok bool) {
 	if len(s) == 8 && digits(s) {
-		d, ok = ymd(atoiDigits(s[:4]), atoiDigits(s[4:6]), atoiDigits(s[6:]))
+		d, ok = (*dayCache)(nil).date(s)
 		return d, false, ok
 	}
 	d, ok = parseSlashDate(s)
@@ -181,8 +186,7 @@ func (c *dayCache) date(s string) (ticket.Date, bool) {
 	if len(s) != 8 {
 		return ticket.Date{}, false
 	}
-	w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	w := word8(s, 0)
 	if c != nil && w != 0 { // 0 marks an empty entry
 		for i, k := range c.text {
 			if k == w {

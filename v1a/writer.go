@@ -226,8 +226,7 @@ func (w *Writer) scanCell(s string) (quote, ascii, cr bool) {
 	var high, special, crs uint64
 	i := 0
 	for ; i+8 <= len(s); i += 8 {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x := word8(s, i)
 		high |= x
 		// A zero byte in y = x ^ c*lo is a byte c in x.
 		y := x ^ (comma * lo)
