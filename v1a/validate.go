@@ -76,8 +76,8 @@ type Validator struct {
 	lastPlanOf *Layout
 	lastPlan   *plan
 	// okCells serves Next: for the reader okReader, and while its layout
-	// is the one checked, the last cell text of each coded column that
-	// passed the column's rules. The record's value is a function of that
+	// is the one checked, the last few cell texts of each coded column
+	// that passed the column's rules. The record's value is a function of that
 	// text and the reader's settings, so a line with the same text there
 	// passes too, and its check is skipped.
 	okReader *Reader
@@ -224,26 +224,16 @@ func (v *Validator) check(ctx context.Context, line int, rec Record, readErr err
 // rules: a column takes few values.
 type okCell struct {
 	text [4]string
-	n    int // texts set
-	next int // the one to replace
+	n    int // texts added; the last len(text) are kept
 }
 
 func (o *okCell) has(s string) bool {
-	for _, t := range o.text[:o.n] {
-		if t == s {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(o.text[:min(o.n, len(o.text))], s)
 }
 
 func (o *okCell) add(s string) {
-	o.text[o.next] = s
-	o.next = (o.next + 1) % len(o.text)
-	o.n = max(o.n, o.next)
-	if o.next == 0 {
-		o.n = len(o.text)
-	}
+	o.text[o.n%len(o.text)] = s
+	o.n++
 }
 
 // okCellsOf returns the cells of r's current record and the cache of
