@@ -121,6 +121,7 @@ type engine struct {
 	// committed.
 	vet     func(t *ticket.Ticket, r ticket.Record) error
 	fileSeq sync.Mutex
+	events  eventOrder
 }
 
 func newEngine(role codes.Role, opts Options) (*engine, error) {
@@ -180,19 +181,19 @@ func (e *engine) peer(code string) (*Peer, error) {
 	return p, nil
 }
 
-// emit hands the partner's steps of t from History[from:] to the handler.
+// emit hands the partner's steps of t to the handler, in the order of the
+// ticket's steps (see eventOrder); from is the first entry this call
+// committed.
 func (e *engine) emit(ctx context.Context, partner string, proto Protocol, from int, t *ticket.Ticket) {
-	h := e.opts.Handler
-	if h == nil || t == nil {
-		return
+	if h := e.opts.Handler; h != nil && t != nil {
+		e.events.emit(ctx, h, e.role, partner, proto, from, t)
 	}
-	key := KeyOf(e.role, t)
-	for _, r := range t.History[min(from, len(t.History)):] {
-		if r.Sender == e.role {
-			continue
-		}
-		h.HandleEvent(ctx, Event{Kind: EventKindOf(r.Kind), Role: e.role, Key: key, Partner: partner,
-			Protocol: proto, Transaction: r, Ticket: t.Clone()})
+}
+
+// created notes a ticket we created, whose steps so far have no events.
+func (e *engine) created(t *ticket.Ticket) {
+	if e.opts.Handler != nil && t != nil {
+		e.events.start(KeyOf(e.role, t), len(t.History))
 	}
 }
 

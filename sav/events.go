@@ -98,15 +98,14 @@ type Event struct {
 func (e Event) Implicit() bool { return e.Transaction.Implicit }
 
 // Handler receives the events of an engine. HandleEvent is called after the
-// step is committed to the Store, from the goroutine that processed the
-// message (a web service request, a mail poll, the answer to a create):
-// keep it short, or hand the event to a queue. The events one call emits
-// come in the order of the ticket's steps; two calls that change the same
-// ticket at the same moment (the answer to a 2.0 create and the OI's first
-// notification racing it) may deliver their events in either order, so
-// order by Event.Ticket.History, which is the committed order. Events are
-// delivered at most once: after a crash, the Store is the truth (List the
-// open tickets).
+// step is committed to the Store, from a goroutine that processed a message
+// about the ticket (a web service request, a mail poll, the answer to a
+// create): keep it short, or hand the event to a queue. A ticket's events
+// come one at a time and in the order of its steps, even when two calls
+// change the ticket at the same moment (the answer to a 2.0 create and the
+// OI's first notification); an event that a handler causes on the ticket it
+// is handling is delivered after it returns. Events are delivered at most
+// once: after a crash, the Store is the truth (List the open tickets).
 type Handler interface {
 	HandleEvent(ctx context.Context, e Event)
 }

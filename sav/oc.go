@@ -132,6 +132,7 @@ func (c *OC) File(ctx context.Context, f *ticket.Filing) (*ticket.Ticket, error)
 		}
 		stored, recover = de.Existing, true
 	}
+	e.created(stored)
 	return c.createV2(ctx, peer, stored, recover)
 }
 
@@ -164,6 +165,7 @@ func (c *OC) fileV1A(ctx context.Context, peer *Peer, t *ticket.Ticket) (*ticket
 		}
 		return nil, err
 	}
+	e.created(stored)
 	e.disp.Wake()
 	return stored, nil
 }
