@@ -15,6 +15,11 @@ var (
 	// unterminated quoted cell, a record over the size limit). Returned
 	// wrapped in a [*ParseError]; the file cannot be read further.
 	ErrSyntax = errors.New("v1a: malformed CSV")
+	// ErrRecordTooLong: a record over the reader's MaxRecordBytes (its
+	// cells' text and separators), found while the record is read, so a
+	// huge cell is not held whole. Returned wrapped in a [*ParseError]
+	// together with [ErrSyntax].
+	ErrRecordTooLong = errors.New("v1a: record over the size limit")
 	// ErrUnknownHeader: the header line is not the header of any flow.
 	// Returned wrapped in a [*HeaderError].
 	ErrUnknownHeader = errors.New("v1a: header line of no known flow")

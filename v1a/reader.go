@@ -10,7 +10,8 @@ import (
 	"github.com/opensav/savsdk/codes"
 )
 
-// DefaultMaxRecordBytes is the size limit of one record (all its cells).
+// DefaultMaxRecordBytes is the size limit of one record (all its cells and
+// separators; see Reader.MaxRecordBytes).
 const DefaultMaxRecordBytes = 1 << 20
 
 // Reader reads the records of one 1.0a CSV file, streaming: memory does not
@@ -59,10 +60,16 @@ type Reader struct {
 	// SpreadsheetSafe writer adds to free text starting with =, +, -, @ or '.
 	KeepApostrophe bool
 	// Comma is the separator; 0 means ';'. It must be an ASCII character
-	// other than the quote, CR and LF.
+	// other than the quote, CR, LF, space and tab (blanks around unquoted
+	// cells are trimmed).
 	Comma byte
-	// MaxRecordBytes limits the size of one record; 0 means
-	// DefaultMaxRecordBytes.
+	// MaxRecordBytes limits the size of one record: the text of its cells
+	// (after decoding to UTF-8, with the blanks of unquoted cells) and its
+	// separators; 0 means DefaultMaxRecordBytes. It holds while the record
+	// is read: a longer one, even a single quoted cell over many lines,
+	// stops the reading with a [*ParseError] wrapping [ErrRecordTooLong]
+	// and [ErrSyntax] at the line and column where the limit was passed,
+	// without having been read whole.
 	MaxRecordBytes int
 
 	src     io.Reader
@@ -142,7 +149,7 @@ func (r *Reader) open() error {
 	if comma == 0 {
 		comma = ';'
 	}
-	if comma == '"' || comma == '\r' || comma == '\n' || comma >= utf8.RuneSelf {
+	if comma == '"' || comma == '\r' || comma == '\n' || comma == ' ' || comma == '\t' || comma >= utf8.RuneSelf {
 		return &LayoutError{Reason: "invalid separator " + string(rune(comma))}
 	}
 	max := r.MaxRecordBytes

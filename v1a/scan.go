@@ -106,6 +106,31 @@ func (s *scanner) syntax(format string, args ...any) error {
 		Err: fmt.Errorf("%w: "+format, append([]any{ErrSyntax}, args...)...)}
 }
 
+// over reports whether n more bytes of cell text would take the current
+// record over the size limit. A record counts its cells' text, as read so
+// far, and its separators: the cells closed so far, each followed by one.
+// A raw byte decodes to at least one byte, so the raw length of the text
+// about to be added is a lower bound of what it adds.
+func (s *scanner) over(n int) bool {
+	return s.maxRecord > 0 && len(s.rec)+len(s.ends)+n > s.maxRecord
+}
+
+// tooLong is the error of a record over the size limit, at the cell being
+// read.
+func (s *scanner) tooLong() error {
+	return &ParseError{StartLine: s.startLine, Line: s.line, Column: len(s.ends) + 1,
+		Err: &limitError{max: s.maxRecord}}
+}
+
+// limitError is the cause of a [ParseError] for a record over the limit.
+type limitError struct{ max int }
+
+func (e *limitError) Error() string {
+	return "malformed CSV: record longer than " + itoa(e.max) + " bytes (MaxRecordBytes)"
+}
+
+func (e *limitError) Unwrap() []error { return []error{ErrSyntax, ErrRecordTooLong} }
+
 func (s *scanner) ioError() error {
 	return &ParseError{StartLine: s.startLine, Line: s.line, Err: s.rerr}
 }
@@ -146,8 +171,8 @@ func (s *scanner) record() (blank bool, err error) {
 		if err != nil {
 			return false, err
 		}
-		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
-			return false, s.syntax("record longer than %d bytes", s.maxRecord)
+		if s.maxRecord > 0 && len(s.rec)+len(s.ends)-1 > s.maxRecord {
+			return false, s.tooLong()
 		}
 		if ended {
 			break
@@ -198,6 +223,10 @@ func (s *scanner) fastLine() (ok, blank bool) {
 			return s.fastQuoted(chunk)
 		}
 		text = s.fastCells(line)
+		if s.over(-1) {
+			s.clear()
+			return false, false
+		}
 	} else {
 		var stop byte
 		text, stop = s.decodeCut(line)
@@ -246,6 +275,9 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 					return undo()
 				}
 				lines += bytes.Count(text, []byte{'\n'})
+				if s.over(len(text)) {
+					return undo()
+				}
 				s.put(text)
 				i += j + 1
 				if i < len(chunk) && chunk[i] == '"' {
@@ -254,6 +286,9 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 					continue
 				}
 				break
+			}
+			if s.over(0) {
+				return undo()
 			}
 			for i < len(chunk) && (chunk[i] == ' ' || chunk[i] == '\t') {
 				i++
@@ -280,11 +315,11 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 				cell = cell[:k]
 			}
 			s.put(cell)
+			if s.over(0) {
+				return undo()
+			}
 			i += len(cell)
 			s.closeCell(start, false)
-		}
-		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
-			return undo()
 		}
 		switch chunk[i] {
 		case '\r':
@@ -454,6 +489,9 @@ func (s *scanner) plainCell() (bool, error) {
 		for i < len(chunk) && !s.stop[chunk[i]] {
 			i++
 		}
+		if s.over(i) {
+			return false, s.tooLong()
+		}
 		s.put(chunk[:i])
 		s.pos += i
 		if i == len(chunk) {
@@ -509,13 +547,15 @@ func (s *scanner) quotedCell() (bool, error) {
 		}
 		chunk := s.buf[s.pos:s.end]
 		i := quotedText(chunk)
+		// Checked before each piece of text and after each line break or
+		// doubled quote, so a cell never grows past the limit.
+		if s.over(i) {
+			return false, s.tooLong()
+		}
 		s.put(chunk[:i])
 		s.pos += i
 		if i == len(chunk) {
 			continue
-		}
-		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
-			return false, s.syntax("record longer than %d bytes", s.maxRecord)
 		}
 		c := chunk[i]
 		s.pos++
@@ -585,6 +625,9 @@ func (s *scanner) afterQuote(start int) (bool, error) {
 		return s.terminator()
 	}
 	// Text after the closing quote: keep the quote and the rest literally.
+	if s.over(1 + blanks) {
+		return false, s.tooLong()
+	}
 	s.stray = append(s.stray, len(s.ends))
 	s.rec = append(s.rec, '"')
 	for range blanks {
@@ -603,11 +646,11 @@ func (s *scanner) afterQuote(start int) (bool, error) {
 			s.closeCell(start, true)
 			return s.terminator()
 		}
+		if s.over(1) {
+			return false, s.tooLong()
+		}
 		s.put(s.buf[s.pos : s.pos+1])
 		s.pos++
-		if s.maxRecord > 0 && len(s.rec) > s.maxRecord {
-			return false, s.syntax("record longer than %d bytes", s.maxRecord)
-		}
 	}
 }
 
