@@ -11,10 +11,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/mail"
-	"regexp"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
@@ -51,8 +50,17 @@ type Options struct {
 	// nil means http.DefaultClient.
 	HTTPClient *http.Client
 	// Auth authenticates the callers of our 2.0 server; nil means the one
-	// Peers.Authenticator builds.
+	// Peers.Authenticator builds from the credentials the peers present.
+	// When neither gives one, [NewOI] and [NewOC] refuse a configuration
+	// with a 2.0 peer ([*ConfigError], [ErrNoAuthenticator]), and the 2.0
+	// server of a configuration without one refuses every caller (12).
 	Auth v2.Authenticator
+	// TrustHeader, for tests and sandboxes only, lets the 2.0 server believe
+	// the operator code the sav:entete header claims when no authenticator
+	// is configured (v2.TrustHeader): any caller can then act as any
+	// operator. It is also required to pass v2.TrustHeader as Auth. The
+	// engine logs a warning when it is in force.
+	TrustHeader bool
 	// Profile holds the 2.0 wire decisions; nil means v2.DefaultProfile().
 	Profile *v2.Profile
 
@@ -84,12 +92,29 @@ type Options struct {
 	// DefaultConcurrency.
 	Concurrency int
 
+	// JournalRetention and JournalEntries bound the journal (see the
+	// package documentation, "Security"): the answers recorded to replay
+	// and the processed mails are forgotten once older than
+	// JournalRetention (0: DefaultJournalRetention; negative: never), and
+	// beyond the newest JournalEntries (0: DefaultJournalEntries;
+	// negative: no bound). A partner's retry after that is processed
+	// again, and the lifecycle refuses what was applied already.
+	// Unprocessed and quarantined entries are never forgotten.
+	JournalRetention time.Duration
+	JournalEntries   int
+
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives the dispatcher's and the engine's records; nil means
 	// none.
 	Logger *slog.Logger
 }
+
+// Journal bounds of [Options].
+const (
+	DefaultJournalRetention = 72 * time.Hour
+	DefaultJournalEntries   = 20000
+)
 
 // Qualifier runs the operator's qualitative checks on a deposit (V1A.md
 // "Validation": the access is in the OI's parc, …). It returns 0 to accept,
@@ -116,7 +141,10 @@ type engine struct {
 	p        *v2.Profile
 	disp     *Dispatcher
 	clients  sync.Map // client cache key → *v2.Client
-	inflight sync.Map // journal IDs under processing
+	inflight sync.Map // journal refs of the 2.0 requests being processed
+	// journalAdded counts the entries recorded, journalForgot is when the
+	// retention last ran (UnixNano): see forgetMaybe.
+	journalAdded, journalForgot atomic.Int64
 	// vet, when set (a gateway), refuses a partner's step before it is
 	// committed.
 	vet     func(t *ticket.Ticket, r ticket.Record) error
@@ -143,13 +171,17 @@ func newEngine(role codes.Role, opts Options) (*engine, error) {
 	if opts.CreateBackoff == 0 {
 		opts.CreateBackoff = 200 * time.Millisecond
 	}
-	if opts.Auth == nil {
-		a, _, err := opts.Peers.Authenticator()
-		if err != nil {
-			return nil, err
-		}
-		opts.Auth = a
+	if opts.JournalRetention == 0 {
+		opts.JournalRetention = DefaultJournalRetention
 	}
+	if opts.JournalEntries == 0 {
+		opts.JournalEntries = DefaultJournalEntries
+	}
+	auth, err := serverAuth(opts)
+	if err != nil {
+		return nil, err
+	}
+	opts.Auth = auth
 	p := opts.Profile
 	if p == nil {
 		p = v2.DefaultProfile()
@@ -165,6 +197,58 @@ func newEngine(role codes.Role, opts Options) (*engine, error) {
 		Logger:      opts.Logger,
 	}
 	return e, nil
+}
+
+// ErrNoAuthenticator: a configuration would serve protocol 2.0 to partners
+// without knowing who calls; see [Options.Auth] and [Options.TrustHeader].
+var ErrNoAuthenticator = errors.New("sav: no authenticator for the 2.0 server")
+
+// ConfigError is a configuration [NewOI], [NewOC] or [NewGateway] refuses:
+// the Options field at fault and what to do.
+type ConfigError struct {
+	Field  string
+	Reason string
+	Err    error
+}
+
+func (e *ConfigError) Error() string { return "sav: Options." + e.Field + ": " + e.Reason }
+
+// Unwrap returns the sentinel, if any.
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// serverAuth returns the authenticator of the engine's 2.0 server.
+func serverAuth(opts Options) (v2.Authenticator, error) {
+	if _, trusting := opts.Auth.(v2.TrustHeader); trusting && !opts.TrustHeader {
+		return nil, &ConfigError{Field: "Auth", Err: ErrNoAuthenticator,
+			Reason: "v2.TrustHeader believes any caller; set Options.TrustHeader too (tests and sandboxes only)"}
+	}
+	if opts.Auth != nil {
+		return opts.Auth, nil
+	}
+	a, trusted, err := opts.Peers.Authenticator()
+	if err != nil {
+		return nil, err
+	}
+	if !trusted {
+		return a, nil
+	}
+	if opts.TrustHeader {
+		if l := opts.Logger; l != nil {
+			l.Warn("sav: the 2.0 server trusts the operator code of the sav:entete header (Options.TrustHeader): any caller can act as any operator")
+		}
+		return v2.TrustHeader{}, nil
+	}
+	if opts.Peers != nil {
+		for _, p := range opts.Peers.Operators {
+			if p.V2 != nil {
+				return nil, &ConfigError{Field: "Auth", Err: ErrNoAuthenticator,
+					Reason: "peer " + p.Code + " speaks 2.0 but no peer presents credentials: give each 2.0 peer " +
+						"auth.basic or auth.certSubject, or set Options.Auth (Options.TrustHeader for tests and sandboxes)"}
+			}
+		}
+	}
+	// No 2.0 partner: the 2.0 server, if mounted, refuses every caller.
+	return v2.Authenticators{}, nil
 }
 
 // run runs the outbox dispatcher until ctx ends.
@@ -280,7 +364,7 @@ func (e *engine) namedMail(peer *Peer, name v1a.FileName, recs []v1a.Record, inR
 // setDelivery composes the 2.0 setTroubleTicketByValueRequest carrying tx
 // on t to peer.
 func (e *engine) setDelivery(peer *Peer, t *ticket.Ticket, tx *ticket.Transaction) (Delivery, error) {
-	req, err := v2.NewSetRequest(t.ReferenceSigSAVOI, t.CodeOC, t.CodeOI, tx, e.p)
+	req, err := V2SetRequest(t, *tx, e.p)
 	if err != nil {
 		return Delivery{}, err
 	}
@@ -341,7 +425,8 @@ func (s *setDeliverer) Deliver(ctx context.Context, d *Delivery) error {
 		return Permanent(err)
 	}
 	ctx = context.WithValue(ctx, idempotencyKey{}, d.IdempotencyKey)
-	if _, err := c.Set(ctx, key, tx, nil); err != nil {
+	ocRef, _ := req.Value.CustomerTroubleNum.Get()
+	if _, err := c.Set(ctx, key, tx, &v2.SetOptions{ReferenceSigSAVRaccoOC: ocRef}); err != nil {
 		if v2.Temporary(err) || ctx.Err() != nil {
 			return err
 		}
@@ -356,114 +441,85 @@ func (s *setDeliverer) Deliver(ctx context.Context, d *Delivery) error {
 	return nil
 }
 
-// journalHandler journals every POSTed 2.0 request before next answers it,
-// under the IdempotencyHeader when present, else the digest of the body. A
-// request journaled and answered before gets the recorded answer again
-// without being processed; one being processed is answered 503 (the sender
-// retries). Temporary failures and unknown tickets (8) are not recorded, so
-// a retry is processed.
-func (e *engine) journalHandler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
+// v2Journal is the engine's [v2.RequestJournal]: the answers to the
+// creates and sets of authenticated partners, kept in the Store's journal
+// under the caller's operator code and the request's identity, so that only
+// the same operator's retry is answered from it.
+type v2Journal struct{ e *engine }
+
+// Begin implements [v2.RequestJournal].
+func (j v2Journal) Begin(ctx context.Context, id v2.RequestID) (*v2.Answer, func(context.Context, []byte, v2.Answer), error) {
+	e := j.e
+	ref := InboundRef{Protocol: ProtocolV2, ID: id.String()}
+	if _, busy := e.inflight.LoadOrStore(ref, true); busy {
+		return nil, nil, v2.ErrInFlight
+	}
+	stored, err := e.opts.Store.Inbound(ctx, ref)
+	switch {
+	case err == nil && stored.Outcome != nil && stored.Outcome.Disposition == DispositionProcessed:
+		e.inflight.Delete(ref)
+		o := stored.Outcome
+		status := http.StatusOK
+		if o.Code != codes.ReturnCodeOK {
+			status = http.StatusInternalServerError
+		}
+		return &v2.Answer{Status: status, Code: o.Code, ContentType: o.ContentType, Body: o.Response}, nil, nil
+	case err != nil && !errors.Is(err, ErrNotFound):
+		e.inflight.Delete(ref)
+		return nil, nil, err
+	}
+	finish := func(ctx context.Context, request []byte, a v2.Answer) {
+		defer e.inflight.Delete(ref)
+		if a.Transient() {
 			return
 		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, v2.DefaultMaxBodySize+1))
-		if err != nil {
-			http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		id := r.Header.Get(IdempotencyHeader)
-		if id != "" {
-			id = "key:" + id
-		} else {
-			sum := sha256.Sum256(body)
-			id = "sha256:" + hex.EncodeToString(sum[:])
-		}
-		ctx := r.Context()
-		in := &Inbound{Protocol: ProtocolV2, ID: id, From: r.RemoteAddr, ReceivedAt: e.now(),
-			ContentType: r.Header.Get("Content-Type"), Body: body}
-		if _, busy := e.inflight.LoadOrStore(id, true); busy {
-			w.Header().Set("Retry-After", "1")
-			http.Error(w, "the same request is being processed", http.StatusServiceUnavailable)
-			return
-		}
-		defer e.inflight.Delete(id)
-		stored, dup, err := e.opts.Store.Record(ctx, in)
-		if err != nil {
-			http.Error(w, "journal: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		if dup && stored.Outcome != nil && stored.Outcome.Disposition == DispositionProcessed {
-			status := http.StatusOK
-			if stored.Outcome.Code != 0 {
-				status = http.StatusInternalServerError
+		at := e.now()
+		in := &Inbound{Protocol: ProtocolV2, ID: ref.ID, From: id.Caller, CodeOperator: id.Caller, ReceivedAt: at,
+			ContentType: soapContentType, Body: request, Outcome: &Outcome{Disposition: DispositionProcessed, At: at,
+				Code: a.Code, ContentType: a.ContentType, Response: a.Body}}
+		if _, _, err := e.opts.Store.Record(ctx, in); err != nil {
+			// The answer goes out all the same; a retry is then processed
+			// again, and the lifecycle refuses a step applied twice.
+			if l := e.opts.Logger; l != nil {
+				l.Warn("sav: journal: the answer is not recorded", "request", ref.String(), "error", err)
 			}
-			w.Header().Set("Content-Type", stored.Outcome.ContentType)
-			w.WriteHeader(status)
-			_, _ = w.Write(stored.Outcome.Response)
 			return
 		}
-		if dup && stored.Outcome != nil {
-			http.Error(w, "quarantined", http.StatusForbidden)
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		code := codes.ReturnCodeOK
-		if rec.status != http.StatusOK {
-			code = faultCode(rec.body.Bytes())
-		}
-		// A temporary failure, or a ticket not known yet (the OC has not
-		// recorded the answer to its create), may go otherwise next time:
-		// not recorded, so the retry is processed.
-		if !code.Temporary() && code != codes.ReturnCodeUnknown {
-			err := e.opts.Store.Resolve(ctx, Resolution{Ref: in.Ref(), Outcome: Outcome{
-				Disposition: DispositionProcessed, At: e.now(), Code: code,
-				ContentType: rec.header.Get("Content-Type"), Response: rec.body.Bytes()}})
-			if err != nil && !errors.Is(err, ErrResolved) {
-				http.Error(w, "journal: "+err.Error(), http.StatusServiceUnavailable)
-				return
-			}
-		}
-		for k, v := range rec.header {
-			w.Header()[k] = v
-		}
-		w.WriteHeader(rec.status)
-		_, _ = w.Write(rec.body.Bytes())
-	})
+		e.forgetMaybe(ctx)
+	}
+	return nil, finish, nil
 }
 
-var codeRetour = regexp.MustCompile(`codeRetour>\s*([0-9]+)\s*<`)
+// soapContentType is the content type of the 2.0 requests the journal keeps.
+const soapContentType = "text/xml; charset=utf-8"
 
-// faultCode reads the return code of a SOAP fault answer (sav:erreur), or
-// 10 when it names none.
-func faultCode(b []byte) codes.ReturnCode {
-	if m := codeRetour.FindSubmatch(b); m != nil {
-		if n, err := strconv.Atoi(string(m[1])); err == nil {
-			return codes.ReturnCode(n)
+// forgetMaybe applies the journal's retention now and then: every tenth of
+// the count bound of new entries, or every hundredth of the age bound.
+func (e *engine) forgetMaybe(ctx context.Context) {
+	age, keep := e.opts.JournalRetention, e.opts.JournalEntries
+	if age < 0 && keep < 0 {
+		return
+	}
+	n := e.journalAdded.Add(1)
+	now := e.now()
+	every := int64(keep / 10)
+	due := keep >= 0 && n%max(every, 1) == 0
+	if last := e.journalForgot.Load(); !due && age >= 0 {
+		due = now.Sub(time.Unix(0, last)) >= age/100
+	}
+	if !due {
+		return
+	}
+	e.journalForgot.Store(now.UnixNano())
+	before := time.Time{}
+	if age >= 0 {
+		before = now.Add(-age)
+	}
+	if _, err := e.opts.Store.Forget(ctx, Retention{Before: before, Keep: keep}); err != nil {
+		if l := e.opts.Logger; l != nil {
+			l.Warn("sav: journal retention", "error", err)
 		}
 	}
-	return codes.ReturnCodeInternal
-}
-
-type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-	wrote  bool
-}
-
-func (r *recorder) Header() http.Header { return r.header }
-func (r *recorder) WriteHeader(s int) {
-	if !r.wrote {
-		r.status, r.wrote = s, true
-	}
-}
-func (r *recorder) Write(b []byte) (int, error) {
-	r.wrote = true
-	return r.body.Write(b)
 }
 
 // mailIdentity returns the journal identity of an inbound mail.
@@ -501,6 +557,9 @@ func (e *engine) journalMail(ctx context.Context, in *v1a.Inbound) (partner stri
 	stored, dup, err := e.opts.Store.Record(ctx, rec)
 	if err != nil {
 		return partner, nil, true, err
+	}
+	if !dup {
+		e.forgetMaybe(ctx)
 	}
 	if dup && !stored.Pending() {
 		return partner, stored, true, nil

@@ -53,7 +53,7 @@ func createBench(b *testing.B, mount func(ep *savtest.Endpoint)) {
 }
 
 func mountEngine(ep *savtest.Endpoint) {
-	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore()})
+	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore()})
 	if err != nil {
 		panic(err)
 	}
@@ -118,7 +118,7 @@ func queuedTickets(b *testing.B, st sav.Store, n int) []sav.Key {
 
 func benchClose(b *testing.B, peer sav.Peer) {
 	st := sav.NewMemStore()
-	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: st, MailFrom: mail.Address{Address: "sav@ftel.test"},
+	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: st, MailFrom: mail.Address{Address: "sav@ftel.test"},
 		Peers: &sav.Peers{Operators: []sav.Peer{peer}}})
 	if err != nil {
 		b.Fatal(err)
@@ -150,7 +150,7 @@ func BenchmarkOIClose1a(b *testing.B) {
 func BenchmarkOIDepotMail(b *testing.B) {
 	st := sav.NewMemStore()
 	oc, oiAddr := mail.Address{Address: "sav@bytl.test"}, mail.Address{Address: "sav@ftel.test"}
-	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: st, MailFrom: oiAddr,
+	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: st, MailFrom: oiAddr,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V1A: &sav.PeerV1A{Address: oc.Address}}}}})
 	if err != nil {
 		b.Fatal(err)

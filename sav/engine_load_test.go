@@ -101,7 +101,7 @@ func TestLoad(t *testing.T) {
 		ocPeers := &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", Role: codes.RoleOI,
 			V2:   &sav.PeerV2{URL: oiEP.URL + "/sav/v2/oi"},
 			Auth: &sav.PeerAuth{Basic: oiLogin, Outbound: &sav.PeerOutbound{Basic: login}}}}}
-		side.oc, err = sav.NewOC(sav.Options{Code: code, Store: side.store, Peers: ocPeers, HTTPClient: httpc,
+		side.oc, err = sav.NewOC(sav.Options{TrustHeader: true, Code: code, Store: side.store, Peers: ocPeers, HTTPClient: httpc,
 			Handler: sav.HandlerFunc(func(_ context.Context, e sav.Event) {
 				ref := e.Key.ReferenceSigSAVRaccoOC
 				side.evMu.Lock()
@@ -122,7 +122,7 @@ func TestLoad(t *testing.T) {
 		ocs[i] = side
 	}
 	// The OI engine, once its peers (and their credentials) are known.
-	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: oiStore, Peers: oiPeers, HTTPClient: httpc,
+	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: oiStore, Peers: oiPeers, HTTPClient: httpc,
 		Concurrency: 16, Poll: 50 * time.Millisecond,
 		Backoff: sav.Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2},
 		Handler: sav.HandlerFunc(func(_ context.Context, e sav.Event) {

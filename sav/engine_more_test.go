@@ -204,8 +204,10 @@ func TestConversions(t *testing.T) {
 	require.ErrorIs(t, err, sav.ErrUnsupported)
 }
 
-// TestV2DuplicateCreate: a second create of the same OC reference is fault
-// 100 carrying the existing key, and the OI keeps one ticket.
+// TestV2DuplicateCreate: a second create of the same OC reference by the
+// same OC gets the first answer again (the journal keys a create on the
+// OC's reference); once the journal has forgotten it, it is fault 100
+// carrying the existing key. Either way the OI keeps one ticket.
 func TestV2DuplicateCreate(t *testing.T) {
 	ctx := context.Background()
 	p := savtest.NewPair(t, savtest.Options{})
@@ -213,6 +215,13 @@ func TestV2DuplicateCreate(t *testing.T) {
 	require.NoError(t, err)
 	first, err := c.Create(ctx, p.Filing("DUP-2"), nil)
 	require.NoError(t, err)
+	again, err := c.Create(ctx, p.Filing("DUP-2"), nil)
+	require.NoError(t, err)
+	require.Equal(t, first.Key, again.Key)
+
+	n, err := p.OIStore.Forget(ctx, sav.Retention{Keep: 0})
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
 	_, err = c.Create(ctx, p.Filing("DUP-2"), nil)
 	var fe *v2.FaultError
 	require.ErrorAs(t, err, &fe)
@@ -221,7 +230,6 @@ func TestV2DuplicateCreate(t *testing.T) {
 	list, err := p.OI.List(ctx, sav.Query{})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
-	// The journal answered each request once: both are recorded.
 	un, err := p.OIStore.Unresolved(ctx)
 	require.NoError(t, err)
 	require.Empty(t, un)

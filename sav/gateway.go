@@ -353,10 +353,19 @@ func V1ARecord(t *ticket.Ticket, tx ticket.Transaction) (v1a.Record, []v1a.Loss,
 }
 
 // V2SetRequest returns the 2.0 set request carrying tx on ticket t (the
-// version tx.Version says).
+// version tx.Version says). It names both keys of the ticket, the OI's id
+// and the OC's reference (tt:customerTroubleNum), so that the receiver
+// refuses it rather than apply it to another ticket of the same OI id.
 func V2SetRequest(t *ticket.Ticket, tx ticket.Transaction, p *v2.Profile) (*v2.SetTroubleTicketByValueRequest, error) {
 	if t.ReferenceSigSAVOI == "" {
 		return nil, fmt.Errorf("sav: %s has no OI id: a set needs one", t.ReferenceSigSAVRaccoOC)
 	}
-	return v2.NewSetRequest(t.ReferenceSigSAVOI, t.CodeOC, t.CodeOI, &tx, p)
+	req, err := v2.NewSetRequest(t.ReferenceSigSAVOI, t.CodeOC, t.CodeOI, &tx, p)
+	if err != nil {
+		return nil, err
+	}
+	if t.ReferenceSigSAVRaccoOC != "" {
+		req.Value.CustomerTroubleNum = v2.Some(t.ReferenceSigSAVRaccoOC)
+	}
+	return req, nil
 }

@@ -65,17 +65,17 @@ func newV2ToV1A(t *testing.T) *gatewayNet {
 	gwAddr, oiAddr := mail.Address{Address: "gw@bytl.test"}, mail.Address{Address: "sav@ftel.test"}
 	gwStore := sav.NewMemStore()
 	var err error
-	n.oc, err = sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEv, Backoff: fastBackoff,
+	n.oc, err = sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEv, Backoff: fastBackoff,
 		CreateBackoff: 20 * time.Millisecond,
 		Peers:         &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"}}}}})
 	require.NoError(t, err)
 	n.gw, err = sav.NewGateway(sav.GatewayOptions{RelayTimeout: 5 * time.Second,
-		Upstream: sav.Options{Code: "FTEL", Store: gwStore, Backoff: fastBackoff,
+		Upstream: sav.Options{TrustHeader: true, Code: "FTEL", Store: gwStore, Backoff: fastBackoff,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"}}}}},
-		Downstream: sav.Options{Code: "BYTL", Store: gwStore, Backoff: fastBackoff, MailFrom: gwAddr, Mail: post,
+		Downstream: sav.Options{TrustHeader: true, Code: "BYTL", Store: gwStore, Backoff: fastBackoff, MailFrom: gwAddr, Mail: post,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: oiAddr.Address}}}}}})
 	require.NoError(t, err)
-	n.oi, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fastBackoff,
+	n.oi, err = sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fastBackoff,
 		MailFrom: oiAddr, Mail: post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V1A: &sav.PeerV1A{Address: gwAddr.Address}}}}})
 	require.NoError(t, err)
@@ -95,17 +95,17 @@ func newV1AToV2(t *testing.T) *gatewayNet {
 	ocAddr, gwAddr := mail.Address{Address: "sav@bytl.test"}, mail.Address{Address: "gw@ftel.test"}
 	gwStore := sav.NewMemStore()
 	var err error
-	n.oc, err = sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEv, Backoff: fastBackoff,
+	n.oc, err = sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEv, Backoff: fastBackoff,
 		MailFrom: ocAddr, Mail: post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: gwAddr.Address}}}}})
 	require.NoError(t, err)
 	n.gw, err = sav.NewGateway(sav.GatewayOptions{RelayTimeout: 5 * time.Second,
-		Upstream: sav.Options{Code: "FTEL", Store: gwStore, Backoff: fastBackoff, MailFrom: gwAddr, Mail: post,
+		Upstream: sav.Options{TrustHeader: true, Code: "FTEL", Store: gwStore, Backoff: fastBackoff, MailFrom: gwAddr, Mail: post,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V1A: &sav.PeerV1A{Address: ocAddr.Address}}}}},
-		Downstream: sav.Options{Code: "BYTL", Store: gwStore, Backoff: fastBackoff, CreateBackoff: 20 * time.Millisecond,
+		Downstream: sav.Options{TrustHeader: true, Code: "BYTL", Store: gwStore, Backoff: fastBackoff, CreateBackoff: 20 * time.Millisecond,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: oiEP.URL + "/sav/v2/oi"}}}}}})
 	require.NoError(t, err)
-	n.oi, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fastBackoff,
+	n.oi, err = sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEv, Backoff: fastBackoff,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oc"}}}}})
 	require.NoError(t, err)
 	gwEP.Handle("/sav/v2/oc", n.gw.OC.V2Handler())
@@ -241,14 +241,14 @@ func TestGatewayRelayTimeout(t *testing.T) {
 	gwStore := sav.NewMemStore()
 	var sent atomic.Int32
 	silent := v1a.SenderFunc(func(context.Context, *v1a.Message) error { sent.Add(1); return nil })
-	oc, err := sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), CreateRetries: 1,
+	oc, err := sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), CreateRetries: 1,
 		CreateBackoff: 10 * time.Millisecond,
 		Peers:         &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"}}}}})
 	require.NoError(t, err)
 	gw, err := sav.NewGateway(sav.GatewayOptions{RelayTimeout: 50 * time.Millisecond,
-		Upstream: sav.Options{Code: "FTEL", Store: gwStore,
+		Upstream: sav.Options{TrustHeader: true, Code: "FTEL", Store: gwStore,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"}}}}},
-		Downstream: sav.Options{Code: "BYTL", Store: gwStore, MailFrom: mail.Address{Address: "gw@bytl.test"}, Mail: silent,
+		Downstream: sav.Options{TrustHeader: true, Code: "BYTL", Store: gwStore, MailFrom: mail.Address{Address: "gw@bytl.test"}, Mail: silent,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: "sav@ftel.test"}}}}}})
 	require.NoError(t, err)
 	ocEP.Handle("/sav/v2/oc", oc.V2Handler())

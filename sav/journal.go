@@ -175,6 +175,20 @@ type Journal interface {
 
 	// Quarantined lists the quarantined entries, oldest first.
 	Quarantined(ctx context.Context) ([]*Inbound, error)
+
+	// Forget deletes the processed entries that r lets go, and returns
+	// how many it deleted. Pending and quarantined entries are kept: they
+	// wait for work or for a person.
+	Forget(ctx context.Context, r Retention) (int, error)
+}
+
+// Retention says which processed journal entries [Journal.Forget] deletes:
+// those whose outcome was recorded before Before (zero: none by age), then
+// the oldest ones beyond the newest Keep processed entries (negative: no
+// bound by count).
+type Retention struct {
+	Before time.Time
+	Keep   int
 }
 
 // Quarantine returns the resolution that quarantines the message ref for

@@ -40,6 +40,12 @@ type MemStore struct {
 	unresolved  map[InboundRef]*Inbound
 	quarantined map[InboundRef]*Inbound
 	jseq        int64
+	// processed lists the processed entries in the order they were
+	// processed (from processedHead; refs of entries deleted since are
+	// skipped), and nprocessed counts those still in journal: Forget.
+	processed     []InboundRef
+	processedHead int
+	nprocessed    int
 
 	deliveries map[string]*memDelivery // all, final ones included
 	active     map[string]*memDelivery // not final
@@ -372,6 +378,8 @@ func (s *MemStore) resolveLocked(r Resolution) {
 	delete(s.unresolved, r.Ref)
 	if o.Disposition == DispositionQuarantined {
 		s.quarantined[r.Ref] = in
+	} else {
+		s.processedLocked(r.Ref)
 	}
 }
 
@@ -668,13 +676,53 @@ func (s *MemStore) Prune(before time.Time) (deliveries, entries int) {
 			deliveries++
 		}
 	}
-	for ref, in := range s.journal {
-		if o := in.Outcome; o != nil && o.Disposition == DispositionProcessed && o.At.Before(before) {
-			delete(s.journal, ref)
-			entries++
-		}
-	}
+	entries = s.forgetLocked(Retention{Before: before, Keep: -1})
 	return deliveries, entries
+}
+
+// Forget implements [Journal.Forget].
+func (s *MemStore) Forget(ctx context.Context, r Retention) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.initLocked()
+	return s.forgetLocked(r), nil
+}
+
+// forgetLocked deletes the processed entries r lets go, oldest processed
+// first. Entries are processed in about the order of their outcome's time,
+// so it stops at the first one r keeps.
+func (s *MemStore) forgetLocked(r Retention) int {
+	n := 0
+	for s.processedHead < len(s.processed) {
+		ref := s.processed[s.processedHead]
+		in, ok := s.journal[ref]
+		if ok && in.Outcome != nil && in.Outcome.Disposition == DispositionProcessed {
+			old := !r.Before.IsZero() && in.Outcome.At.Before(r.Before)
+			over := r.Keep >= 0 && s.nprocessed > r.Keep
+			if !old && !over {
+				break
+			}
+			delete(s.journal, ref)
+			s.nprocessed--
+			n++
+		}
+		s.processed[s.processedHead] = InboundRef{}
+		s.processedHead++
+	}
+	if s.processedHead > 1024 && s.processedHead > len(s.processed)/2 {
+		s.processed = slices.Clone(s.processed[s.processedHead:])
+		s.processedHead = 0
+	}
+	return n
+}
+
+// processedLocked notes that the entry ref was processed.
+func (s *MemStore) processedLocked(ref InboundRef) {
+	s.processed = append(s.processed, ref)
+	s.nprocessed++
 }
 
 // NextSequence implements [Sequences].
@@ -749,6 +797,8 @@ func (s *MemStore) Record(ctx context.Context, in *Inbound) (*Inbound, bool, err
 		s.unresolved[ref] = c
 	case c.Outcome.Disposition == DispositionQuarantined:
 		s.quarantined[ref] = c
+	default:
+		s.processedLocked(ref)
 	}
 	return c.Clone(), false, nil
 }

@@ -40,11 +40,11 @@ func NewOC(opts Options) (*OC, error) {
 	}
 	c := &OC{e: e}
 	srv, err := v2.NewOCServer(v2Store{e}, v2.ServerOptions{Code: opts.Code, Auth: e.opts.Auth, Profile: e.p,
-		Now: opts.Now, Logger: opts.Logger})
+		Now: opts.Now, Logger: opts.Logger, Journal: v2Journal{e}})
 	if err != nil {
 		return nil, err
 	}
-	c.handler = e.journalHandler(srv)
+	c.handler = srv
 	return c, nil
 }
 
@@ -308,7 +308,8 @@ func (c *OC) Send(ctx context.Context, key Key, tx ticket.Transaction) (*ticket.
 	if err != nil {
 		return nil, err
 	}
-	res, err := cl.Set(ctx, t.ReferenceSigSAVOI, tx, &v2.SetOptions{Resync: true})
+	res, err := cl.Set(ctx, t.ReferenceSigSAVOI, tx, &v2.SetOptions{Resync: true,
+		ReferenceSigSAVRaccoOC: t.ReferenceSigSAVRaccoOC})
 	if err != nil {
 		return nil, err
 	}

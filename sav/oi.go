@@ -45,11 +45,11 @@ func NewOI(opts Options) (*OI, error) {
 	}
 	o := &OI{e: e}
 	srv, err := v2.NewOIServer(oiSystem{o}, v2.ServerOptions{Code: opts.Code, Auth: e.opts.Auth, Profile: e.p,
-		Now: opts.Now, Logger: opts.Logger})
+		Now: opts.Now, Logger: opts.Logger, Journal: v2Journal{e}})
 	if err != nil {
 		return nil, err
 	}
-	o.handler = e.journalHandler(srv)
+	o.handler = srv
 	return o, nil
 }
 
@@ -472,6 +472,16 @@ func (o *OI) handleDepot(ctx context.Context, partner string, entry *Inbound, in
 	return nil
 }
 
+// warnMismatch logs a notification refused as a *MismatchError.
+func (e *engine) warnMismatch(err error) {
+	var me *MismatchError
+	if l := e.opts.Logger; l != nil && errors.As(err, &me) {
+		l.Warn("sav: notification refused: its references name different tickets", "partner", me.Partner,
+			"protocol", string(me.Protocol), "referenceSigSAVOI", me.ReferenceSigSAVOI,
+			"referenceSigSAVRaccoOC", me.ReferenceSigSAVRaccoOC, "ticket", me.Found.String())
+	}
+}
+
 // koLine turns an AR line into a KO one.
 func koLine(ar *v1a.AR, code codes.ReturnCode, reason string) {
 	ar.StatutAR, ar.ReferenceSigSAVOI, ar.DatePriseEnCompte = v1a.StatutKO, "", time.Time{}
@@ -507,14 +517,18 @@ func (e *engine) applyMailRecords(ctx context.Context, partner string, entry *In
 			refusals = append(refusals, fmt.Sprintf("line %d: %s sent by %s, our own role", i+2, tx.Kind, tx.Sender))
 			continue
 		}
-		key, err := e.keyOfRecord(ctx, rec, codeOC, codeOI)
+		key, err := e.keyOfRecord(ctx, partner, rec, codeOC, codeOI)
 		if err != nil {
+			e.warnMismatch(err)
 			refusals = append(refusals, fmt.Sprintf("line %d: %v", i+2, err))
 			continue
 		}
 		var from int
 		t, err := e.opts.Store.Update(ctx, key, func(t *ticket.Ticket) (Effects, error) {
 			from = len(t.History)
+			if err := e.matchRecord(partner, rec, t); err != nil {
+				return Effects{}, err
+			}
 			if t.State == ticket.StateSubmitted && tx.Kind != ticket.KindAcknowledge && tx.Kind != ticket.KindReject {
 				return Effects{}, errBeforeAR
 			}
@@ -537,6 +551,7 @@ func (e *engine) applyMailRecords(ctx context.Context, partner string, entry *In
 			return fmt.Errorf("sav: line %d: %w", i+2, err)
 		}
 		if err != nil {
+			e.warnMismatch(err)
 			refusals = append(refusals, fmt.Sprintf("line %d: %v", i+2, err))
 			continue
 		}
@@ -558,19 +573,18 @@ func (e *engine) applyMailRecords(ctx context.Context, partner string, entry *In
 }
 
 // keyOfRecord finds our ticket a 1.0a record is about: by the OI id when the
-// record has one and we know it, else by the OC reference.
-func (e *engine) keyOfRecord(ctx context.Context, rec v1a.Record, codeOC, codeOI string) (Key, error) {
-	var oiRef, ocRef string
-	switch r := rec.(type) {
-	case *v1a.AR:
-		ocRef = r.ReferenceSigSAVRaccoOC
-	case *v1a.Cloture:
-		oiRef, ocRef = r.ReferenceSigSAVOI, r.ReferenceSigSAVRaccoOC
-	case *v1a.Info:
-		oiRef, ocRef = r.ReferenceSigSAVOI, r.ReferenceSigSAVRaccoOC
-	}
+// record has one and we know it, else by the OC reference. A record that
+// names both must name one ticket: the one the OI id finds must have the
+// record's OC reference (checked here), and the one the OC reference finds
+// must have no other OI id (checked by matchRecord when it is applied).
+func (e *engine) keyOfRecord(ctx context.Context, partner string, rec v1a.Record, codeOC, codeOI string) (Key, error) {
+	oiRef, ocRef := recordRefs(rec)
 	if oiRef != "" {
 		if t, err := e.getByOI(ctx, codeOI, oiRef); err == nil {
+			if ocRef != "" && t.ReferenceSigSAVRaccoOC != ocRef {
+				return Key{}, &MismatchError{Partner: partner, Protocol: ProtocolV1A, ReferenceSigSAVOI: oiRef,
+					ReferenceSigSAVRaccoOC: ocRef, Found: KeyOf(e.role, t)}
+			}
 			return KeyOf(e.role, t), nil
 		}
 	}
@@ -579,3 +593,52 @@ func (e *engine) keyOfRecord(ctx context.Context, rec v1a.Record, codeOC, codeOI
 	}
 	return Key{Role: e.role, CodeOC: codeOC, ReferenceSigSAVRaccoOC: ocRef}, nil
 }
+
+// recordRefs returns the OI id and the OC reference a 1.0a record names.
+func recordRefs(rec v1a.Record) (oiRef, ocRef string) {
+	switch r := rec.(type) {
+	case *v1a.AR:
+		ocRef = r.ReferenceSigSAVRaccoOC
+	case *v1a.Cloture:
+		oiRef, ocRef = r.ReferenceSigSAVOI, r.ReferenceSigSAVRaccoOC
+	case *v1a.Info:
+		oiRef, ocRef = r.ReferenceSigSAVOI, r.ReferenceSigSAVRaccoOC
+	}
+	return oiRef, ocRef
+}
+
+// matchRecord refuses to apply rec to t when rec names another OI id than
+// the one t has.
+func (e *engine) matchRecord(partner string, rec v1a.Record, t *ticket.Ticket) error {
+	oiRef, ocRef := recordRefs(rec)
+	if oiRef != "" && t.ReferenceSigSAVOI != "" && t.ReferenceSigSAVOI != oiRef {
+		return &MismatchError{Partner: partner, Protocol: ProtocolV1A, ReferenceSigSAVOI: oiRef,
+			ReferenceSigSAVRaccoOC: ocRef, Found: KeyOf(e.role, t)}
+	}
+	return nil
+}
+
+// ErrTicketMismatch: an inbound notification names an OI id and an OC
+// reference that are not one ticket's; see [*MismatchError].
+var ErrTicketMismatch = errors.New("sav: the notification's references are not one ticket's")
+
+// MismatchError is a partner's notification refused because its two
+// references name different tickets: typically an OI that gave one id
+// twice after losing its sequence. It is never applied; over 2.0 it is
+// answered code 13 on tt:customerTroubleNum, over 1.0a the journal's
+// outcome says so (code 13), and both are logged.
+type MismatchError struct {
+	Partner                string
+	Protocol               Protocol
+	ReferenceSigSAVOI      string // as the notification names it
+	ReferenceSigSAVRaccoOC string // as the notification names it
+	Found                  Key    // our ticket that one of them names
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("sav: %s notification from %s names OI id %q and OC reference %q, but our ticket %s has other references",
+		e.Protocol, e.Partner, e.ReferenceSigSAVOI, e.ReferenceSigSAVRaccoOC, e.Found)
+}
+
+// Unwrap returns ErrTicketMismatch.
+func (e *MismatchError) Unwrap() error { return ErrTicketMismatch }

@@ -281,7 +281,7 @@ func (o *Peer) Doer(base *http.Client) (v2.Doer, error) {
 // idempotency key on protocol 2.0 notifications sent from the outbox; the
 // receiving engine journals the request under it, so a request delivered
 // twice is applied once and answered the same way.
-const IdempotencyHeader = "Idempotency-Key"
+const IdempotencyHeader = v2.IdempotencyHeader
 
 type idempotencyKey struct{}
 

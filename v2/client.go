@@ -255,6 +255,10 @@ type SetOptions struct {
 	// is still allowed, sends it again with the current version. Only an OC
 	// can resync (its OI serves getTroubleTicketByKey).
 	Resync bool
+	// ReferenceSigSAVRaccoOC, when set, goes in tt:customerTroubleNum: the
+	// partner then refuses (code 13) a set whose OI id names another of
+	// its tickets, instead of applying it there.
+	ReferenceSigSAVRaccoOC string
 }
 
 // SetResult is the outcome of [Client.Set].
@@ -264,6 +268,18 @@ type SetResult struct {
 	// Ticket, when Resynced, is the partner's ticket with the transaction
 	// applied: the caller's new copy.
 	Ticket *ticket.Ticket
+}
+
+// setRequest composes the set request of tx on key.
+func (c *Client) setRequest(key string, tx *ticket.Transaction, opts *SetOptions) (*SetTroubleTicketByValueRequest, error) {
+	req, err := NewSetRequest(key, c.opts.CodeOC, c.opts.CodeOI, tx, c.p)
+	if err != nil {
+		return nil, err
+	}
+	if opts != nil && opts.ReferenceSigSAVRaccoOC != "" {
+		req.Value.CustomerTroubleNum = Some(opts.ReferenceSigSAVRaccoOC)
+	}
+	return req, nil
 }
 
 // Set sends one transaction on the ticket the OI knows as key
@@ -278,7 +294,7 @@ func (c *Client) Set(ctx context.Context, key string, tx ticket.Transaction, opt
 	if tx.At.IsZero() {
 		tx.At = c.opts.Now()
 	}
-	req, err := NewSetRequest(key, c.opts.CodeOC, c.opts.CodeOI, &tx, c.p)
+	req, err := c.setRequest(key, &tx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -298,7 +314,7 @@ func (c *Client) Set(ctx context.Context, key string, tx ticket.Transaction, opt
 	if aerr := next.Apply(tx); aerr != nil {
 		return nil, &ResyncError{Ticket: current, Err: aerr}
 	}
-	req, err = NewSetRequest(key, c.opts.CodeOC, c.opts.CodeOI, &tx, c.p)
+	req, err = c.setRequest(key, &tx, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -43,6 +43,10 @@ type ServerOptions struct {
 	// Now is the clock (times of the transactions a set does not date, and
 	// of the sav:entete); nil means time.Now.
 	Now func() time.Time
+	// Journal, when set, makes creates and sets idempotent: a request the
+	// same authenticated operator sends again gets the recorded answer (see
+	// [RequestJournal]). Nil processes every request.
+	Journal RequestJournal
 }
 
 // Server is the protocol 2.0 web service of one role, an [http.Handler] to
@@ -173,6 +177,14 @@ type exchange struct {
 	page   int
 	caller string // authenticated operator code
 	msg    Message
+
+	// The journal's part (ServerOptions.Journal): tee keeps the bytes read,
+	// replay is a recorded answer to send again, finish records the answer,
+	// busy says the same request is being processed.
+	tee    *bytes.Buffer
+	replay *Answer
+	finish func(context.Context, []byte, Answer)
+	busy   bool
 }
 
 // rpcError is a refusal on its way to a fault.
@@ -210,11 +222,28 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := s.opts.Now()
 	x := &exchange{s: s, r: r}
+	if s.opts.Journal != nil {
+		x.tee = getBuffer()
+		defer putBuffer(x.tee)
+	}
 	body, rerr := x.serveSafely(w)
-	if rerr != nil {
-		s.writeFault(w, x, rerr)
-	} else {
-		soap.WriteResponse(w, http.StatusOK, body.Bytes())
+	switch {
+	case x.busy:
+		writeBusy(w)
+	case x.replay != nil:
+		w.Header().Set("Content-Type", x.replay.ContentType)
+		w.WriteHeader(x.replay.Status)
+		_, _ = w.Write(x.replay.Body)
+	default:
+		status, code := http.StatusOK, codes.ReturnCodeOK
+		if rerr != nil {
+			body, status, code = s.faultBody(x, rerr), http.StatusInternalServerError, rerr.code
+		}
+		if x.finish != nil {
+			x.finish(r.Context(), x.tee.Bytes(), Answer{Status: status, Code: code, ContentType: soap.ContentType,
+				Body: body.Bytes()})
+		}
+		soap.WriteResponse(w, status, body.Bytes())
 		putBuffer(body)
 	}
 	s.log(r.Context(), x, rerr, s.opts.Now().Sub(start))
@@ -246,6 +275,7 @@ func (x *exchange) serveSafely(w http.ResponseWriter) (body *bytes.Buffer, rerr 
 	defer func() {
 		if v := recover(); v != nil {
 			body, rerr = nil, x.internal(fmt.Errorf("panic: %v", v))
+			x.replay, x.busy = nil, false
 		}
 	}()
 	return x.serve(w)
@@ -287,7 +317,11 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 		},
 	}
 	br := readers.Get().(*bufio.Reader)
-	br.Reset(in)
+	if x.tee != nil {
+		br.Reset(io.TeeReader(in, x.tee))
+	} else {
+		br.Reset(in)
+	}
 	m, err := dec.Decode(br)
 	br.Reset(nil)
 	readers.Put(br)
@@ -306,6 +340,14 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 	if !s.serves(x.op) {
 		return nil, refuse(codes.ReturnCodeNoSuchService, x.op.String(),
 			"the "+string(s.role)+" does not serve "+x.op.String())
+	}
+	rec, rerr := x.beginJournal(x.r.Context())
+	if rerr != nil {
+		return nil, rerr
+	}
+	if rec != nil {
+		x.replay = rec
+		return nil, nil
 	}
 	resp, rerr := x.dispatch(x.r.Context())
 	if rerr != nil {

@@ -96,10 +96,10 @@ func (e *rpcError) faultCode() xml.Name {
 	return soap.FaultClient
 }
 
-// writeFault answers a refusal: HTTP 500 with a SOAP fault whose detail is
-// the operation's exception and sav:erreur (only sav:erreur when the
-// operation is unknown).
-func (s *Server) writeFault(w http.ResponseWriter, x *exchange, e *rpcError) {
+// faultBody returns the answer to a refusal, sent with HTTP 500: a SOAP
+// fault whose detail is the operation's exception and sav:erreur (only
+// sav:erreur when the operation is unknown).
+func (s *Server) faultBody(x *exchange, e *rpcError) *bytes.Buffer {
 	if e.field == "" && e.code.NeedsField() {
 		// A message naming a field names at least the document.
 		e.field = "Envelope"
@@ -117,13 +117,12 @@ func (s *Server) writeFault(w http.ResponseWriter, x *exchange, e *rpcError) {
 		return writeErreurOnly(w, s.p, e.code, e.code.Message(e.field))
 	}
 	out := getBuffer()
-	defer putBuffer(out)
 	if err := s.enc.EncodeFault(out, s.header(x), f, detail); err != nil {
 		// Only a broken profile gets here; answer without the detail.
 		out.Reset()
 		_ = s.enc.EncodeFault(out, s.header(x), f, nil)
 	}
-	soap.WriteResponse(w, http.StatusInternalServerError, out.Bytes())
+	return out
 }
 
 // writeErreurOnly writes a sav:erreur alone, for a fault that belongs to no

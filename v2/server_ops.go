@@ -180,9 +180,17 @@ func (x *exchange) set(ctx context.Context, m *SetTroubleTicketByValueRequest) (
 	if tx.At.IsZero() {
 		tx.At = s.opts.Now()
 	}
+	// A set naming the OC's reference too must be about that ticket: an OI
+	// that gave one id twice (a restart that lost its sequence) is refused,
+	// never applied to the other ticket.
+	ocRef, named := v.CustomerTroubleNum.Get()
 	_, err = s.store.Update(ctx, codeOI, key, func(t *ticket.Ticket) error {
 		if !x.owns(t) {
 			return ErrNotFound
+		}
+		if named && ocRef != t.ReferenceSigSAVRaccoOC {
+			return &rpcError{code: codes.ReturnCodeUnexpected, field: "customerTroubleNum",
+				reason: "ticket " + key + " is not the ticket " + ocRef + " of the request"}
 		}
 		// The lifecycle decides first: sender (11), version (6), state
 		// (13); then the payload findings, then its own payload rules.

@@ -184,7 +184,7 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		}
 		fmt.Fprintf(e.stderr, "savctl serve: %d %s loaded from %s\n", n, plural(n, "ticket", "tickets"), f.state)
 	}
-	opts := sav.Options{Code: f.code, Store: store, Peers: cfg.peers, Handler: handlers, Auth: auth,
+	opts := sav.Options{Code: f.code, Store: store, Peers: cfg.peers, Handler: handlers, Auth: auth, TrustHeader: trusted,
 		Logger: logger, Backoff: sav.Backoff{Initial: f.retry, Max: 30 * f.retry, Multiplier: 2, Jitter: 0.2}}
 	var box *maildirBox
 	if f.maildir != "" {

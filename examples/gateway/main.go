@@ -57,7 +57,7 @@ func run(ctx context.Context) error {
 	ocEvents, oiEvents := &savtest.Recorder{}, &savtest.Recorder{}
 
 	// The OC knows FTEL at the gateway's 2.0 address.
-	oc, err := sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: ocEvents, Backoff: fast,
+	oc, err := sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), Handler: ocEvents, Backoff: fast,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"}}}}})
 	if err != nil {
 		return err
@@ -65,15 +65,15 @@ func run(ctx context.Context) error {
 	// The gateway: an OI engine facing the OC, an OC engine facing the OI.
 	gwStore := sav.NewMemStore()
 	gw, err := sav.NewGateway(sav.GatewayOptions{RelayTimeout: 5 * time.Second,
-		Upstream: sav.Options{Code: "FTEL", Store: gwStore, Backoff: fast,
+		Upstream: sav.Options{TrustHeader: true, Code: "FTEL", Store: gwStore, Backoff: fast,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"}}}}},
-		Downstream: sav.Options{Code: "BYTL", Store: gwStore, Backoff: fast, MailFrom: gwAddr, Mail: post,
+		Downstream: sav.Options{TrustHeader: true, Code: "BYTL", Store: gwStore, Backoff: fast, MailFrom: gwAddr, Mail: post,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: oiAddr.Address}}}}}})
 	if err != nil {
 		return err
 	}
 	// The OI knows BYTL at the gateway's mail address.
-	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: oiEvents, Backoff: fast,
+	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore(), Handler: oiEvents, Backoff: fast,
 		MailFrom: oiAddr, Mail: post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V1A: &sav.PeerV1A{Address: gwAddr.Address}}}}})
 	if err != nil {
