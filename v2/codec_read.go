@@ -369,8 +369,17 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 }
 
 // FormatDateTime writes an xs:dateTime with its offset ("Z" for UTC) and
-// only the fractional digits needed.
-func FormatDateTime(t time.Time) string { return t.Format(time.RFC3339Nano) }
+// only the fractional digits needed. An offset that is not a whole number
+// of minutes, which xs:dateTime cannot write (Europe/Paris kept its local
+// mean time, UTC+00:09:21, until March 1911), is not cut to the minute,
+// which would move the time by its seconds: the time is written in UTC,
+// the same instant, which ParseDateTime reads back exactly.
+func FormatDateTime(t time.Time) string {
+	if _, off := t.Zone(); off%60 != 0 {
+		t = t.UTC()
+	}
+	return t.Format(time.RFC3339Nano)
+}
 
 func readEnum[T ~string](r *reader, _ xml.StartElement, v *T) error {
 	s, err := r.text()
