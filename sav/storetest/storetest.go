@@ -521,6 +521,48 @@ var ticketTests = []test{
 }
 
 var journalTests = []test{
+	{"Forget", func(t *testing.T, s sav.Store) {
+		// m1..m4 processed a second apart, m5 pending, m6 quarantined.
+		for i := 1; i <= 6; i++ {
+			in := inbound(fmt.Sprintf("m%d", i))
+			switch {
+			case i <= 4:
+				o := processed(0, "")
+				o.At = T0.Add(time.Duration(i) * time.Second)
+				in.Outcome = &o
+			case i == 6:
+				q := sav.Quarantine(in.Ref(), T0, "not a partner")
+				in.Outcome = &q.Outcome
+			}
+			_, _, err := s.Record(bg, in)
+			noErr(t, err, "Record")
+		}
+		n, err := s.Forget(bg, sav.Retention{Before: T0.Add(2500 * time.Millisecond), Keep: -1})
+		noErr(t, err, "Forget by age")
+		equal(t, "forgotten by age", n, 2)
+		n, err = s.Forget(bg, sav.Retention{Keep: 1})
+		noErr(t, err, "Forget by count")
+		equal(t, "forgotten by count", n, 1)
+		for i, want := range []bool{false, false, false, true, true, true} {
+			_, err := s.Inbound(bg, inbound(fmt.Sprintf("m%d", i+1)).Ref())
+			if got := err == nil; got != want {
+				t.Fatalf("m%d kept = %v, want %v (%v)", i+1, got, want, err)
+			}
+		}
+		n, err = s.Forget(bg, sav.Retention{Keep: 0})
+		noErr(t, err, "Forget all")
+		equal(t, "forgotten at last", n, 1)
+		un, err := s.Unresolved(bg)
+		noErr(t, err, "Unresolved")
+		equal(t, "pending kept", len(un), 1)
+		q, err := s.Quarantined(bg)
+		noErr(t, err, "Quarantined")
+		equal(t, "quarantined kept", len(q), 1)
+		// A forgotten message is a new one again.
+		_, dup, err := s.Record(bg, inbound("m1"))
+		noErr(t, err, "Record again")
+		equal(t, "duplicate after Forget", dup, false)
+	}},
 	{"RecordAndDuplicate", func(t *testing.T, s sav.Store) {
 		in := inbound("m1")
 		stored, dup, err := s.Record(bg, in)
