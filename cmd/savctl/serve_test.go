@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -22,6 +23,7 @@ import (
 	"github.com/opensav/savsdk/sav"
 	"github.com/opensav/savsdk/sav/infotravaux"
 	"github.com/opensav/savsdk/ticket"
+	v2 "github.com/opensav/savsdk/v2"
 )
 
 // served is a savctl serve running in-process.
@@ -415,3 +417,52 @@ func TestServeTravaux(t *testing.T) {
 	r := savctl(t, "", "serve", "--role", "oc", "--travaux", file)
 	require.Equal(t, exitUsage, r.code, r.stderr)
 }
+
+// TestServeAutoplayPolledGet: a partner polling its ticket with the same
+// getTroubleTicketByKey request, byte for byte, sees it move to CLOSED
+// (reads are never answered from the journal), and the sandbox says on
+// start that it trusts the header.
+func TestServeAutoplayPolledGet(t *testing.T) {
+	dir := t.TempDir()
+	oi := serveInProcess(t, 3, "--role", "oi", "--code", "FTEL", "--addr", "127.0.0.1:0", "--autoplay", "300ms",
+		"--retry", "50ms", "--peers", writePeers(t, dir, "oi.json", `{"operators":[{"code":"BYTL","role":"oc","v2":{"url":"http://127.0.0.1:1/sav/v2/oc"}}]}`))
+	require.True(t, oi.hasLog("authentication is off"), "the sandbox says it trusts the header")
+	oiURL := oi.urls["/sav/v2/oi"]
+	r := savctl(t, "", "send", "--url", oiURL, writeFile(t, "p.json", strings.Replace(depotJSON, "BYTL-0001", "BYTL-P", 1)))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"key":"FTEL00000001"`)
+
+	var get []byte
+	c, err := v2.NewClient(doerFunc(func(req *http.Request) (*http.Response, error) {
+		get, _ = io.ReadAll(req.Body)
+		return nil, errors.New("captured")
+	}), oiURL, v2.ClientOptions{Role: codes.RoleOC, CodeOC: "BYTL", CodeOI: "FTEL"})
+	require.NoError(t, err)
+	_, _ = c.Get(context.Background(), "FTEL00000001", nil)
+	require.NotEmpty(t, get)
+
+	var states []string
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Post(oiURL, "text/xml; charset=utf-8", bytes.NewReader(get))
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s", body)
+		for _, s := range []string{"QUEUED", "OPENACTIVE", "CLOSED"} {
+			if bytes.Contains(body, []byte(">"+s+"<")) && (len(states) == 0 || states[len(states)-1] != s) {
+				states = append(states, s)
+			}
+		}
+		if len(states) > 0 && states[len(states)-1] == "CLOSED" {
+			return
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	t.Fatalf("the polled ticket went through %v and never reached CLOSED", states)
+}
+
+type doerFunc func(*http.Request) (*http.Response, error)
+
+func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
