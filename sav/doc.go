@@ -190,21 +190,56 @@
 //
 // # Inbound messages, duplicates and quarantine
 //
-// Every inbound message is journaled before it is acknowledged. 2.0
-// requests are journaled by the 2.0 handlers under the Idempotency-Key
-// header ([IdempotencyHeader]; the engines send the delivery's idempotency
-// key with every notification of the outbox), else under the digest of the
-// body; the answer is recorded, so a request received again is answered the
-// same way and applied once — this is how an OC sees each notification
-// exactly once although the outbox delivers at least once. Answers that may
-// change (temporary failures, and 8 for a ticket the OC has not recorded
-// yet because the notification overtook the answer to its create) are not
-// recorded: the sender retries and the retry is processed. A 2.0 create of
-// an OC reference the OI already holds is answered with fault 100 carrying
-// the existing key. An OC accepts, without applying it again, a prise en
+// Every 1.0a mail is journaled before it is acknowledged, and the answer to
+// every 2.0 create or set is journaled before it is sent. 2.0 reads (get,
+// search, query, introspection) are never journaled: each is answered from
+// the store as it is then. A 2.0 create or set is journaled only once its
+// caller is authenticated and the request is decoded and addressed to us,
+// under the authenticated operator code and the request's identity: the
+// Idempotency-Key header when given ([IdempotencyHeader]; the engines send
+// the delivery's idempotency key with every notification of the outbox),
+// else the OC's reference for a create, and the OI id, the version the
+// caller based it on and the step's content for a set — never the bytes
+// as written. A request received again from the same operator is answered
+// the same way and applied once — this is how an OC sees each notification
+// exactly once although the outbox delivers at least once; the same key
+// from another operator is another request. Answers that may change
+// (temporary failures — the store unavailable, a timeout, 10 internal —
+// and 8 for a ticket the OC has not recorded yet because the notification
+// overtook the answer to its create) are not recorded: the retry is
+// processed. A 2.0 create of an OC reference the OI already holds, once
+// its first answer is forgotten, is answered with fault 100 carrying the
+// existing key. An OC accepts, without applying it again, a prise en
 // charge or a closure that leads to the state its copy is in already (its
 // copy was resynchronised with OC.Resync while the notification waited in
 // the OI's outbox).
+//
+// A notification names both keys of its ticket: the OI's id and the OC's
+// reference (tt:customerTroubleNum in a 2.0 set, the engines always send
+// it; ReferenceSigSAVRaccoOC in a 1.0a AR, INFO or CLOTURE). When they are
+// not one ticket's — an OI that gave one id twice after losing its
+// sequence — the notification is refused ([*MismatchError], code 13 on
+// customerTroubleNum in 2.0, code 13 in the 1.0a journal outcome) and
+// logged, never applied. A 2.0 set from a partner that omits the OC
+// reference is matched by the OI id alone, as the protocol allows.
+//
+// # Security
+//
+// Partners' input is hostile until authenticated. Without an
+// authenticator ([Options.Auth], or credentials in the [Peers]), [NewOI]
+// and [NewOC] refuse a configuration with a 2.0 peer ([ErrNoAuthenticator]
+// in a [*ConfigError]); [Options.TrustHeader] opts in to believing the
+// sav:entete header, for tests and sandboxes only (savctl serve does, and
+// says so on start). What an unauthenticated caller can cost: one request
+// body read up to the server's limit (4 MiB by default, with the XML
+// limits of the SOAP decoder), refused with code 12 as soon as the header
+// is read; no journal entry, no stored bytes, nothing kept after the
+// answer. An authenticated partner's answers are kept in the journal for
+// [Options.JournalRetention] (72 hours by default) and at most
+// [Options.JournalEntries] of them (20 000 by default), with the request's
+// bytes, for that partner's retries only; processed mails are forgotten
+// the same way ([Journal.Forget]). Pending and quarantined entries are
+// kept until a person or the process deals with them.
 //
 // 1.0a mail is journaled by its Message-ID. A mail received again is
 // recognised and nothing is sent again: its AR is already in the outbox and
@@ -249,8 +284,8 @@
 //	]}
 //
 // auth.basic and auth.certSubject are what the peer presents to our 2.0
-// server ([Peers.Authenticator]; without any, the server trusts the
-// sav:entete, as a sandbox); auth.outbound what we present to it; tls the
+// server ([Peers.Authenticator]; without any, see "Security");
+// auth.outbound what we present to it; tls the
 // CA of its server and our client certificate ([Peer.Doer]). The v1a
 // address is where we send and the only sender we accept its mail from.
 //
@@ -309,7 +344,9 @@
 //
 // # Errors
 //
-// Sentinels, tested with errors.Is: [ErrNotFound], [ErrDuplicate] (a
+// Configuration errors are a [*ConfigError] naming the Options field
+// ([ErrNoAuthenticator]). Sentinels, tested with errors.Is: [ErrNotFound],
+// [ErrDuplicate] (a
 // [*DuplicateError]), [ErrInvalidKey] and [ErrKeyChanged] (a [*KeyError]),
 // [ErrResolved], [ErrDeliveryState], [ErrInvalid], and [ErrPermanent] (a
 // [*PermanentError]) for deliverers. Errors of an UpdateFunc come back as
@@ -319,7 +356,8 @@
 // The engines add [ErrUnknownPeer] (no peer, or no address for the
 // protocol needed) and [ErrUnsupported] (an [*UnsupportedError]: an
 // operation the partner's protocol cannot carry, with the return code a
-// gateway answers it with). Partners' refusals come back as they are:
+// gateway answers it with), and [ErrTicketMismatch] (a [*MismatchError]:
+// a notification whose references name different tickets). Partners' refusals come back as they are:
 // *v2.FaultError from a 2.0 partner, *ticket.TransitionError from the
 // lifecycle.
 //

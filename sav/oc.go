@@ -58,9 +58,9 @@ func (c *OC) Run(ctx context.Context) error { return c.e.run(ctx) }
 func (c *OC) Wake() { c.e.disp.Wake() }
 
 // V2Handler returns the protocol 2.0 web service the OIs call (mount it on
-// /sav/v2/oc). Every request is journaled before it is answered; a
-// notification received again (same Idempotency-Key, or same bytes) gets
-// the same answer and is applied once.
+// /sav/v2/oc). The answer to each notification of an authenticated OI is
+// journaled before it is sent; the same notification received again from
+// that OI gets the same answer and is applied once.
 func (c *OC) V2Handler() http.Handler { return c.handler }
 
 // MailHandler returns the handler of the 1.0a mailbox where the OIs send

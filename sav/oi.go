@@ -64,9 +64,11 @@ func (o *OI) Run(ctx context.Context) error { return o.e.run(ctx) }
 func (o *OI) Wake() { o.e.disp.Wake() }
 
 // V2Handler returns the protocol 2.0 web service the OCs call (mount it on
-// /sav/v2/oi): every request is journaled before it is answered, and a
-// request received again (same Idempotency-Key, or same bytes) gets the
-// same answer without being applied twice.
+// /sav/v2/oi). The answer to each create and set of an authenticated OC is
+// journaled before it is sent, and the same request received again from
+// that OC gets the same answer without being applied twice; reads are
+// always answered afresh (see the package documentation, "Inbound
+// messages, duplicates and quarantine").
 func (o *OI) V2Handler() http.Handler { return o.handler }
 
 // MailHandler returns the handler of the 1.0a mailbox where the OCs send
