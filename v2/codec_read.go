@@ -356,7 +356,9 @@ func readTime(r *reader, t xml.StartElement, v *time.Time) error {
 }
 
 // ParseDateTime reads an xs:dateTime. A value without an offset is a wall
-// clock time in loc (Europe/Paris when nil).
+// clock time in loc (Europe/Paris when nil). A time that [FormatDateTime]
+// could not write back readably (a wall clock of year 0000 in a local mean
+// time, which is written in UTC in year -0001) is an error.
 func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if loc == nil {
@@ -365,7 +367,14 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t, nil
 	}
-	return time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
+	t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
+	if err != nil {
+		return t, err
+	}
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return time.Time{}, fmt.Errorf("v2: %q in %v is in year %d UTC, which xs:dateTime cannot write", s, loc, y)
+	}
+	return t, nil
 }
 
 // FormatDateTime writes an xs:dateTime with its offset ("Z" for UTC) and
