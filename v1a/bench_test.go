@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
 	"github.com/opensav/savsdk/v1a"
@@ -439,5 +441,58 @@ func TestTravauxMillionLinesMemory(t *testing.T) {
 	t.Logf("%d lines in %v, peak HeapInuse %.1f MiB", n, time.Since(start).Round(time.Millisecond), float64(peak)/(1<<20))
 	if peak > 32<<20 {
 		t.Fatalf("peak HeapInuse %d bytes, want under 32 MiB", peak)
+	}
+}
+
+// lineEnds returns data with every line end, inside quoted cells too, as
+// LF, CRLF or a bare CR.
+func lineEnds(data []byte) map[string][]byte {
+	lf := bytes.ReplaceAll(bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	return map[string][]byte{
+		"LF":   lf,
+		"CRLF": bytes.ReplaceAll(lf, []byte("\n"), []byte("\r\n")),
+		"CR":   bytes.ReplaceAll(lf, []byte("\n"), []byte("\r")),
+	}
+}
+
+// BenchmarkLineEnds decodes the lines of BenchmarkReadDepot with each of
+// the line ends V1A.md reads (LF, CRLF, bare CR): the three cost the same.
+// Besides ns/op it reports the CPU time per file (cpu-ns/op), which load
+// on the machine moves less.
+func BenchmarkLineEnds(b *testing.B) {
+	files := lineEnds(benchData())
+	for _, name := range []string{"LF", "CRLF", "CR"} {
+		b.Run(name, func(b *testing.B) {
+			data := files[name]
+			b.SetBytes(int64(len(data)))
+			c0 := cpuTime()
+			for b.Loop() {
+				readOnly(b, data)
+			}
+			b.ReportMetric(float64(cpuTime()-c0)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}
+
+// TestLineEndsSameRecords: the files of BenchmarkLineEnds hold the same
+// records.
+func TestLineEndsSameRecords(t *testing.T) {
+	var buf bytes.Buffer
+	if err := v1a.WriteAll(&buf, v1a.FlowDepot, benchDepots(200)...); err != nil {
+		t.Fatal(err)
+	}
+	files := lineEnds(buf.Bytes())
+	_, want, _, err := v1a.ReadAll(bytes.NewReader(files["CRLF"]))
+	if err != nil || len(want) != 200 {
+		t.Fatal(len(want), err)
+	}
+	for _, name := range []string{"LF", "CR"} {
+		_, got, _, err := v1a.ReadAll(bytes.NewReader(files[name]))
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("%s (-CRLF +%s):\n%s", name, name, diff)
+		}
 	}
 }

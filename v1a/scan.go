@@ -32,6 +32,14 @@ type scanner struct {
 
 	stop [256]bool // bytes that end an unquoted cell: separator, CR, LF
 
+	// eol is the byte the fast paths look for to find the end of a line:
+	// LF, or CR once the cell-by-cell path has met a bare CR (a file with
+	// CR line ends), until it meets a bare LF again. Searching a file of
+	// bare CRs for LF would scan the whole buffer for every line. other is
+	// the line end that, inside a line, sends it to the cell-by-cell path:
+	// CR when looking for LF, LF when looking for CR.
+	eol, other byte
+
 	rec    []byte        // the current record's cell bytes, unescaped
 	starts []int         // start offset of each cell in rec
 	ends   []int         // end offset of each cell in rec
@@ -55,7 +63,8 @@ func newScanner(r io.Reader, comma byte, maxRecord int, buf []byte, pos, end int
 	if buf == nil {
 		buf = make([]byte, scanBufSize)
 	}
-	s := &scanner{r: r, buf: buf, pos: pos, end: end, comma: comma, maxRecord: maxRecord, line: 1}
+	s := &scanner{r: r, buf: buf, pos: pos, end: end, comma: comma, maxRecord: maxRecord, line: 1,
+		eol: '\n', other: '\r'}
 	s.stop[comma], s.stop['\r'], s.stop['\n'] = true, true, true
 	return s
 }
@@ -194,19 +203,29 @@ func (s *scanner) clear() {
 }
 
 // fastLine reads the common record at once: a whole line in the buffer,
-// ended by LF or CRLF, without quote and without another CR. It splits it
-// with bytes.IndexByte and reports false, consuming nothing, for any other
-// record, which the cell-by-cell path reads; blank reports a record whose
-// cells are all empty.
+// ended by LF, CRLF or a bare CR, without quote and without another line
+// end. It splits it with bytes.IndexByte and reports false, consuming
+// nothing, for any other record, which the cell-by-cell path reads; blank
+// reports a record whose cells are all empty.
 func (s *scanner) fastLine() (ok, blank bool) {
 	chunk := s.buf[s.pos:s.end]
-	nl := bytes.IndexByte(chunk, '\n')
+	nl := bytes.IndexByte(chunk, s.eol)
 	if nl < 0 {
 		return false, false
 	}
 	line := chunk[:nl]
-	if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
+	next := nl + 1 // the start of the next line
+	if s.eol == '\n' {
+		if n := len(line); n > 0 && line[n-1] == '\r' {
+			line = line[:n-1]
+		}
+	} else {
+		if next == len(chunk) {
+			return false, false // a LF may follow
+		}
+		if chunk[next] == '\n' {
+			next++
+		}
 	}
 	if s.maxRecord > 0 && len(line) > s.maxRecord {
 		return false, false
@@ -216,7 +235,7 @@ func (s *scanner) fastLine() (ok, blank bool) {
 	// charset decodes a high byte to ASCII: then cell by cell).
 	var text int
 	if s.hiNonASCII {
-		if bytes.IndexByte(line, '\r') >= 0 {
+		if bytes.IndexByte(line, s.other) >= 0 {
 			return false, false
 		}
 		if bytes.IndexByte(line, '"') >= 0 {
@@ -237,17 +256,18 @@ func (s *scanner) fastLine() (ok, blank bool) {
 			return false, false
 		}
 	}
-	s.pos += nl + 1
+	s.pos += next
 	s.line++
 	return true, text == 0
 }
 
 // fastQuoted reads a record with quotes that lies whole in chunk, the
-// unread part of the buffer, and is ended by LF or CRLF: cells are cut with
-// bytes.IndexByte, a quoted cell may hold separators, doubled quotes and LF
-// line breaks. It reports false, consuming nothing, for what the
-// cell-by-cell path reads: a record that goes past chunk, a CR other than
-// before a LF, text after a closing quote, a record over the size limit.
+// unread part of the buffer, and is ended by LF, CRLF or CR: cells are cut
+// with bytes.IndexByte, a quoted cell may hold separators, doubled quotes
+// and line breaks (LF, CRLF or CR, read as LF). It reports false, consuming
+// nothing, for what the cell-by-cell path reads: a record that goes past
+// chunk, an unquoted cell with a line end other than the one looked for,
+// text after a closing quote, a record over the size limit.
 func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 	undo := func() (bool, bool) {
 		s.clear()
@@ -271,13 +291,27 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 					return undo()
 				}
 				text := chunk[i : i+j]
-				if bytes.IndexByte(text, '\r') >= 0 {
-					return undo()
-				}
-				lines += bytes.Count(text, []byte{'\n'})
 				if s.over(len(text)) {
 					return undo()
 				}
+				// A CR in quoted text: CRLF and a bare CR are each one
+				// line break, read as LF.
+				for {
+					k := bytes.IndexByte(text, '\r')
+					if k < 0 {
+						break
+					}
+					lines += bytes.Count(text[:k], []byte{'\n'})
+					s.put(text[:k])
+					if k+1 < len(text) && text[k+1] == '\n' {
+						text = text[k+1:] // the LF goes with the rest
+						continue
+					}
+					s.rec = append(s.rec, '\n')
+					lines++
+					text = text[k+1:]
+				}
+				lines += bytes.Count(text, []byte{'\n'})
 				s.put(text)
 				i += j + 1
 				if i < len(chunk) && chunk[i] == '"' {
@@ -300,7 +334,7 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 		} else {
 			// An unquoted cell ends at the separator or the line end; a
 			// quote inside it is text.
-			j := bytes.IndexByte(chunk[i:], '\n')
+			j := bytes.IndexByte(chunk[i:], s.eol)
 			if j < 0 {
 				return undo()
 			}
@@ -308,11 +342,11 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 			if k := bytes.IndexByte(cell, s.comma); k >= 0 {
 				cell = cell[:k]
 			}
-			if k := bytes.IndexByte(cell, '\r'); k >= 0 {
-				if k != len(cell)-1 || i+k+1 != i+j {
-					return undo() // a CR that does not end the line
+			if k := bytes.IndexByte(cell, s.other); k >= 0 {
+				if s.other == '\n' || k != len(cell)-1 || i+k+1 != i+j {
+					return undo() // a line end before the one looked for
 				}
-				cell = cell[:k]
+				cell = cell[:k] // the CR of a CRLF
 			}
 			s.put(cell)
 			if s.over(0) {
@@ -323,10 +357,12 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 		}
 		switch chunk[i] {
 		case '\r':
-			if i+1 == len(chunk) || chunk[i+1] != '\n' {
-				return undo()
+			if i+1 == len(chunk) {
+				return undo() // a LF may follow
 			}
-			i++
+			if chunk[i+1] == '\n' {
+				i++
+			}
 			fallthrough
 		case '\n':
 			s.pos += i + 1
@@ -341,11 +377,11 @@ func (s *scanner) fastQuoted(chunk []byte) (ok, blank bool) {
 // separators, without the blanks around each cell, in one pass eight bytes
 // at a time; it returns the length of their text, and notes on the way
 // whether the line has control characters (s.clean). It stops at the first
-// quote or CR, and at a record longer than the limit, returning that byte
-// (1 for the limit) with the scanner reset.
+// quote or line end (s.other), and at a record longer than the limit,
+// returning that byte (1 for the limit) with the scanner reset.
 func (s *scanner) decodeCut(line []byte) (text int, stop byte) {
 	const lo, high = 0x0101010101010101, 0x8080808080808080
-	commas, quotes, crs := uint64(s.comma)*lo, uint64('"')*lo, uint64('\r')*lo
+	commas, quotes, crs := uint64(s.comma)*lo, uint64('"')*lo, uint64(s.other)*lo
 	var his uint64 // the high bits of the bytes to decode
 	if s.hi != nil {
 		his = high
@@ -394,7 +430,7 @@ func (s *scanner) decodeCut(line []byte) (text int, stop byte) {
 		i += k
 		if odd {
 			c := line[i]
-			if c == '"' || c == '\r' {
+			if c == '"' || c == s.other {
 				s.clear()
 				return 0, c
 			}
@@ -527,10 +563,15 @@ func (s *scanner) terminator() (bool, error) {
 		s.line++
 		if s.more() && s.buf[s.pos] == '\n' {
 			s.pos++
+		} else if s.eol == '\n' && !s.eof {
+			s.eol, s.other = '\r', '\n' // a bare CR: a file of CR line ends
 		}
 		return true, nil
 	case '\n':
 		s.line++
+		if s.eol == '\r' {
+			s.eol, s.other = '\n', '\r' // a bare LF
+		}
 		return true, nil
 	}
 	return false, nil // separator
