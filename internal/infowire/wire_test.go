@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 type entry struct {
@@ -20,7 +22,7 @@ func TestEncodeDecode(t *testing.T) {
 	require.NoError(t, Encode(&buf, &entry{XMLName: xml.Name{Local: "tns:head"}, Value: "h"},
 		&entry{XMLName: xml.Name{Local: "tns:body"}, Value: "a < b & c"}))
 	var headers, bodies []entry
-	err := Decode(&buf, func(d *xml.Decoder, start xml.StartElement) error {
+	err := Decode(&buf, soap.Limits{}, func(d *xml.Decoder, start xml.StartElement) error {
 		var e entry
 		require.Equal(t, NS, start.Name.Space)
 		headers = append(headers, e)
@@ -65,7 +67,7 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := Decode(strings.NewReader(tt.doc), nil, func(d *xml.Decoder, start xml.StartElement) error { return d.Skip() })
+			err := Decode(strings.NewReader(tt.doc), soap.Limits{}, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.Skip() })
 			require.True(t, tt.want(err), "%T %v", err, err)
 		})
 	}
@@ -80,7 +82,7 @@ func TestDecodeLatin1(t *testing.T) {
 	doc := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" +
 		`<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><v>` + "\xe9t\xe9" + `</v></s:Body></s:Envelope>`
 	var got string
-	err := Decode(strings.NewReader(doc), nil, func(d *xml.Decoder, start xml.StartElement) error {
+	err := Decode(strings.NewReader(doc), soap.Limits{}, nil, func(d *xml.Decoder, start xml.StartElement) error {
 		return d.DecodeElement(&got, &start)
 	})
 	require.NoError(t, err)
@@ -94,7 +96,7 @@ func TestFaultRoundTrip(t *testing.T) {
 	require.NoError(t, EncodeFault(&buf, f))
 	require.Contains(t, buf.String(), "<faultcode>soapenv:Client</faultcode>")
 	require.Contains(t, buf.String(), "<tns:infoFtthError>")
-	err := Decode(&buf, nil, nil)
+	err := Decode(&buf, soap.Limits{}, nil, nil)
 	got, ok := errors.AsType[*Fault](err)
 	require.True(t, ok, "%v", err)
 	require.Equal(t, f, got)
@@ -102,7 +104,7 @@ func TestFaultRoundTrip(t *testing.T) {
 
 	buf.Reset()
 	require.NoError(t, EncodeFault(&buf, &Fault{Code: "Server", String: "down"}))
-	err = Decode(&buf, nil, nil)
+	err = Decode(&buf, soap.Limits{}, nil, nil)
 	got, ok = errors.AsType[*Fault](err)
 	require.True(t, ok)
 	require.Nil(t, got.Info)

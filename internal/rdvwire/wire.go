@@ -29,16 +29,19 @@ type Entry = soap.ElementFunc
 var ErrNoBody = soap.ErrNoBody
 
 // SyntaxError is an envelope that is not a SOAP 1.1 envelope: bad XML, a
-// DTD, a wrong root, a missing Body. Offset is the input offset where it was
-// found.
+// DTD, a wrong root, a missing Body, a second Body entry, a document beyond
+// the limits. Offset is the input offset where it was found.
 type SyntaxError = soap.EnvelopeError
 
-// Decode reads a SOAP 1.1 envelope. header is called for each Header entry
-// (nil skips them); the first Body entry goes to body, except a soap:Fault,
-// which Decode decodes itself and returns as a [*Fault] error. Entries after
-// the first are skipped. The document may declare any encoding the WHATWG
-// Encoding Standard names.
-func Decode(r io.Reader, header, body Entry) error { return contract.Decode(r, header, body) }
+// Decode reads a SOAP 1.1 envelope within lim. header is called for each
+// Header entry (nil skips them); the Body entry goes to body, except a
+// soap:Fault, which Decode decodes itself and returns as a [*Fault] error. A
+// second Body entry is an error wrapping [soap.ErrBody], a document beyond
+// lim one wrapping [soap.ErrLimit]. The document may start with a UTF-8 byte
+// order mark and declare any encoding the WHATWG Encoding Standard names.
+func Decode(r io.Reader, lim soap.Limits, header, body Entry) error {
+	return contract.Decode(r, lim, header, body)
+}
 
 // InfoErreur is the detail of an rdvErreur fault, element tns:InfoErreurType.
 type InfoErreur struct {

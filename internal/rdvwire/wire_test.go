@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/opensav/savsdk/internal/soap"
 	"github.com/opensav/savsdk/internal/soap/soaptest"
 )
 
@@ -29,7 +30,7 @@ func decodeAll(t testing.TB, doc string) (headers, bodies []entry, err error) {
 			return nil
 		}
 	}
-	err = Decode(strings.NewReader(doc), collect(&headers), collect(&bodies))
+	err = Decode(strings.NewReader(doc), soap.Limits{}, collect(&headers), collect(&bodies))
 	return headers, bodies, err
 }
 
@@ -42,8 +43,13 @@ func TestDecode(t *testing.T) {
 	}{
 		{name: "prefixes declared on the envelope",
 			doc: `<e:Envelope xmlns:e="` + EnvelopeNS + `" xmlns:p="` + NS + `"><e:Header><p:H><value>h</value></p:H></e:Header>` +
-				`<e:Body><p:B><p:value>b</p:value></p:B><p:Ignored/></e:Body></e:Envelope>`,
+				`<e:Body><p:B><p:value>b</p:value></p:B></e:Body><p:Ignored/></e:Envelope>`,
 			headers: []string{"h"}, body: []string{"b"}},
+		{name: "a second body entry",
+			doc: `<e:Envelope xmlns:e="` + EnvelopeNS + `" xmlns:p="` + NS + `"><e:Body><p:B><p:value>b</p:value></p:B><p:B/></e:Body></e:Envelope>`,
+			err: "more than one element in the Body"},
+		{name: "a byte order mark", doc: "\xef\xbb\xbf<?xml version=\"1.0\"?><e:Envelope xmlns:e=\"" + EnvelopeNS +
+			"\"><e:Body><B><value>b</value></B></e:Body></e:Envelope>", body: []string{"b"}},
 		{name: "no header, comments and a declaration",
 			doc:  `<?xml version="1.0"?><!-- c --><Envelope xmlns="` + EnvelopeNS + `"><Body><B xmlns=""><value> b </value></B></Body></Envelope>`,
 			body: []string{" b "}},

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/html/charset"
-
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/ticket"
 )
@@ -40,6 +38,8 @@ type Decoder struct {
 	// Location is the zone of a horodatage written without an offset;
 	// nil means Europe/Paris.
 	Location *time.Location
+	// Limits bounds the document; the zero value means the defaults.
+	Limits Limits
 }
 
 // Message is what [Decoder.Decode] read around the body.
@@ -62,16 +62,23 @@ type Message struct {
 }
 
 // Decode reads one document from r: a SOAP 1.1 envelope or a bare message.
-// The document may declare any encoding; names are resolved by namespace
-// URI. DTDs are refused. A read error of an [http.MaxBytesReader] is reported
-// as [ErrTooLarge]. Errors of the Body and Detail callbacks are returned as
-// they are, except a bare [*xml.SyntaxError], which becomes an [*Error].
+// The document may start with a UTF-8 byte order mark and declare any
+// encoding; names are resolved by namespace URI. DTDs are refused, and so is
+// a document beyond the decoder's Limits ([ErrLimit]), while it is read: the
+// error is an [*Error], also when a callback met it (the callback sees it
+// from the decoder). A read error of an [http.MaxBytesReader] is reported as
+// [ErrTooLarge]. Other errors of the Body and Detail callbacks are returned
+// as they are, except a bare [*xml.SyntaxError], which becomes an [*Error].
 func (dc *Decoder) Decode(r io.Reader) (*Message, error) {
-	d := xml.NewDecoder(r)
-	d.CharsetReader = charset.NewReaderLabel
+	g := newGuard(r, dc.Limits)
+	defer g.release()
+	d := newXMLDecoder(g, decodeCharset)
 	s := &state{dc: dc, d: d}
 	m, err := s.document()
 	if err != nil {
+		if e := g.refused(); e != nil {
+			return nil, e
+		}
 		if ce, ok := err.(callbackError); ok {
 			return nil, ce.err
 		}

@@ -18,33 +18,52 @@
 // declared on the envelope exactly as in a standalone document.
 // [CaptureElement] turns an element into such a standalone fragment.
 //
+// # Limits
+//
+// Every decoder of this package — [Decoder], [EnvelopeReader], [Contract],
+// and so protocol 2.0, Plan de charge SAV and InfoTravaux alike — reads
+// through one guard that enforces [Limits]: nesting depth, elements,
+// attributes per element and token length (DefaultMaxDepth,
+// DefaultMaxElements, DefaultMaxAttributes, DefaultMaxTokenBytes; zero
+// fields take them). The guard lexes each chunk of input before the XML
+// decoder reads it and stops serving bytes at the first one beyond a limit,
+// so a header entry nested 50,000 deep or carrying 50,000 attributes costs
+// what was read up to the 101st level or the 65th attribute, whoever reads
+// the entry (a callback skipping it included). The same guard refuses DTDs
+// and directives anywhere, skips a UTF-8 byte order mark at the start of the
+// document, and follows a declared encoding from the end of the declaration.
+// Limits.MaxBodyBytes is applied by the servers before decoding.
+//
 // # Plain envelopes and single-purpose services
 //
 // The Plan de charge SAV and InfoTravaux services share a plainer SOAP 1.1
 // layer, built on the same pieces. [EnvelopeReader] reads an envelope entry
-// by entry: Header entries and the first Body entry go to callbacks with the
+// by entry: Header entries and the Body entry go to callbacks with the
 // decoder of the whole document, a soap:Fault comes back as a [*Fault] whose
 // detail entries go to a third callback; any declared encoding is read, DTDs
-// are refused, and errors are [*EnvelopeError] (with the input offset) or
-// [ErrNoBody]. [WriteEnvelope] and [WriteFault] write a compact envelope
+// are refused, a second Body entry is refused ([ErrBody]), and errors are
+// [*EnvelopeError] (with the input offset) or [ErrNoBody]. [WriteEnvelope] and [WriteFault] write a compact envelope
 // around caller-supplied writers ([Marshal] adapts encoding/xml).
 // [Contract] binds the three to one service's namespace and fault detail
 // type; packages internal/rdvwire and internal/infowire are such contracts.
 //
 // On the HTTP side, [Service] is the handler scaffolding of one such
-// service (?wsdl, POST only, a size-limited body, status 200 or 500 with a
-// fault), [Post] the client's exchange (content type, SOAPAction, response
-// size limit), [AnswerError] the classification of what came back, and
-// [FaultClass] and [FaultMessage] the faultcode and message of a return
-// code. Package soaptest holds what their interop tests share.
+// service (?wsdl, POST only, an XML media type — 415 with a fault otherwise
+// —, a size-limited body, status 200 or 500 with a fault), [Post] the
+// client's exchange (content type, SOAPAction, response size limit),
+// [AnswerError] the classification of what came back, [Refusal] the decoding
+// errors a service answers with return code 3, and [FaultClass] and
+// [FaultMessage] the faultcode and message of a return code. Package soaptest
+// holds what their interop tests share.
 //
 // # Errors
 //
 // Decoding errors are [*Error] values carrying the line, the element's local
 // name and the return code a server answers with; they unwrap to one of
 // [ErrSyntax], [ErrVersionMismatch], [ErrMustUnderstand], [ErrHeader],
-// [ErrBody] and [ErrTooLarge]. [*HTTPError] reports a response that is not a
-// SOAP message.
+// [ErrBody], [ErrTooLarge] and [ErrLimit] (through a [*LimitError] naming
+// the limit and its value; return code 3, field Envelope). [*HTTPError]
+// reports a response that is not a SOAP message.
 //
 // # Concurrency
 //

@@ -171,6 +171,10 @@ var (
 	ErrBody = errors.New("soap: invalid body")
 	// ErrTooLarge: the message exceeds the size limit.
 	ErrTooLarge = errors.New("soap: message too large")
+	// ErrLimit: the document exceeds one of the structural [Limits]
+	// (depth, elements, attributes per element, token length); the error
+	// wraps a [*LimitError] naming it.
+	ErrLimit = errors.New("soap: XML limit exceeded")
 )
 
 // Error is a refused SOAP message: where, which element, the return code a

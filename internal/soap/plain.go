@@ -13,7 +13,7 @@ import (
 
 // This file is the plain SOAP 1.1 envelope shared by the single-purpose
 // services (Plan de charge SAV, InfoTravaux): entries handed to the caller
-// as they come, the first Body entry read, faults with a caller-read
+// as they come, the one Body entry read, faults with a caller-read
 // detail, and a compact writer. [Decoder] and [Encoder] are the stricter
 // protocol 2.0 profile built around sav:entete.
 
@@ -23,7 +23,8 @@ var ErrNoBody = errors.New("soap: empty SOAP Body")
 
 // EnvelopeError is a document [ReadEnvelope] cannot read as a SOAP 1.1
 // envelope: bad XML, a DTD, an unsupported encoding, a wrong root, a missing
-// Body. Offset is the input offset where it was found.
+// Body, more than one Body entry ([ErrBody]), a document beyond the
+// [Limits] ([ErrLimit]). Offset is the input offset where it was found.
 type EnvelopeError struct {
 	Offset int64
 	Msg    string
@@ -50,22 +51,33 @@ var errDirective = errors.New("DTDs and directives are not allowed")
 type EnvelopeReader struct {
 	// Header is called for each Header entry; nil skips them.
 	Header ElementFunc
-	// Body is called for the first Body entry, unless it is a soap:Fault;
-	// nil skips it. Entries after the first are not read.
+	// Body is called for the Body entry, unless it is a soap:Fault; nil
+	// skips it. A Body holds one entry: a second one is an error.
 	Body ElementFunc
 	// Detail is called for each entry of a fault's detail; nil skips them.
 	Detail ElementFunc
+	// Limits bounds the document; the zero value means the defaults.
+	Limits Limits
 }
 
-// ReadEnvelope reads one SOAP 1.1 envelope from r. It returns the fault when
-// the Body holds a soap:Fault. The document may declare any encoding the
-// WHATWG Encoding Standard names; DTDs are refused. Errors are
-// [*EnvelopeError], [ErrNoBody], or a callback's error (an [*xml.SyntaxError]
-// met by a Header or Body callback is wrapped in an [*EnvelopeError]).
+// ReadEnvelope reads one SOAP 1.1 envelope from r, up to the end of the
+// Envelope. It returns the fault when the Body holds a soap:Fault. The
+// document may start with a UTF-8 byte order mark and declare any encoding
+// the WHATWG Encoding Standard names; DTDs are refused, and so is a document
+// beyond the reader's Limits, while it is read: the error is an
+// [*EnvelopeError] wrapping an [*Error] ([ErrLimit], [ErrSyntax]), also when
+// a callback met it. Other errors are [*EnvelopeError], [ErrNoBody], or a
+// callback's error (an [*xml.SyntaxError] met by a Header or Body callback
+// is wrapped in an [*EnvelopeError]).
 func (er *EnvelopeReader) ReadEnvelope(r io.Reader) (*Fault, error) {
-	p := &plain{d: xml.NewDecoder(r), er: er}
-	p.d.CharsetReader = charsetReader
-	return p.envelope()
+	g := newGuard(r, er.Limits)
+	defer g.release()
+	p := &plain{d: newXMLDecoder(g, plainCharset), g: g, er: er}
+	f, err := p.envelope()
+	if e := g.refused(); err != nil && e != nil {
+		return nil, p.fail("reading the envelope", e)
+	}
+	return f, err
 }
 
 // charsetReader decodes any encoding the WHATWG Encoding Standard names.
@@ -79,6 +91,7 @@ func charsetReader(label string, in io.Reader) (io.Reader, error) {
 
 type plain struct {
 	d  *xml.Decoder
+	g  *guard
 	er *EnvelopeReader
 	// path holds the Envelope, Body and Fault start elements, whose
 	// namespace declarations a faultcode's prefix resolves against.
@@ -86,7 +99,7 @@ type plain struct {
 }
 
 func (p *plain) fail(msg string, err error) error {
-	return &EnvelopeError{Offset: p.d.InputOffset(), Msg: msg, Err: err}
+	return &EnvelopeError{Offset: p.g.offset(p.d), Msg: msg, Err: err}
 }
 
 // token returns the next token, refusing DTDs and directives.
@@ -167,7 +180,10 @@ func (p *plain) entries(msg string, fn ElementFunc) error {
 	}
 }
 
+// body reads the Body's one entry, then the rest of the envelope.
 func (p *plain) body() (*Fault, error) {
+	var f *Fault
+	seen := false
 	for {
 		tok, err := p.token()
 		if err != nil {
@@ -175,16 +191,54 @@ func (p *plain) body() (*Fault, error) {
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
-			return nil, ErrNoBody
+			if !seen {
+				return nil, ErrNoBody
+			}
+			if err := p.rest(); err != nil {
+				return nil, err
+			}
+			return f, nil
 		case xml.StartElement:
-			if t.Name.Space == EnvelopeSpace && t.Name.Local == "Fault" {
+			if seen {
+				return nil, p.fail("more than one element in the Body: "+t.Name.Local, ErrBody)
+			}
+			seen = true
+			switch {
+			case t.Name.Space == EnvelopeSpace && t.Name.Local == "Fault":
 				p.path[2] = t
-				return p.fault()
+				if f, err = p.fault(); err != nil {
+					return nil, err
+				}
+			case p.er.Body == nil:
+				err = p.syntax(t, p.d.Skip())
+			default:
+				err = p.syntax(t, p.er.Body(p.d, t))
 			}
-			if p.er.Body == nil {
-				return nil, p.syntax(t, p.d.Skip())
+			if err != nil {
+				return nil, err
 			}
-			return nil, p.syntax(t, p.er.Body(p.d, t))
+		}
+	}
+}
+
+// rest reads the envelope after the Body up to its end: the qualified
+// elements SOAP 1.1 allows there are skipped, a second Body is refused.
+func (p *plain) rest() error {
+	for {
+		tok, err := p.token()
+		if err != nil {
+			return p.fail("reading the envelope", err)
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return nil
+		case xml.StartElement:
+			if t.Name.Space == EnvelopeSpace && t.Name.Local == "Body" {
+				return p.fail("more than one Body in the envelope", ErrBody)
+			}
+			if err := p.d.Skip(); err != nil {
+				return p.fail("skipping "+t.Name.Local, err)
+			}
 		}
 	}
 }
@@ -309,14 +363,14 @@ func (f *DetailFault[D]) Error() string {
 	return zero.Layer() + ": SOAP fault " + f.Code + ": " + f.String
 }
 
-// Read reads an envelope with [EnvelopeReader.ReadEnvelope]: header is
-// called for each Header entry, body for the first Body entry (nil skips
+// Read reads an envelope within lim with [EnvelopeReader.ReadEnvelope]:
+// header is called for each Header entry, body for the Body entry (nil skips
 // them). For a fault it returns the fault and its detail element, nil when
 // the detail has none (when repeated, the elements are decoded in turn into
 // the same value).
-func (c *Contract[D]) Read(r io.Reader, header, body ElementFunc) (*Fault, *D, error) {
+func (c *Contract[D]) Read(r io.Reader, lim Limits, header, body ElementFunc) (*Fault, *D, error) {
 	var info *D
-	er := EnvelopeReader{Header: header, Body: body,
+	er := EnvelopeReader{Header: header, Body: body, Limits: lim,
 		Detail: func(d *xml.Decoder, start xml.StartElement) error {
 			if start.Name.Local != c.DetailName {
 				return d.Skip()
@@ -331,8 +385,8 @@ func (c *Contract[D]) Read(r io.Reader, header, body ElementFunc) (*Fault, *D, e
 }
 
 // Decode is Read returning a fault as a [*DetailFault] error.
-func (c *Contract[D]) Decode(r io.Reader, header, body ElementFunc) error {
-	f, info, err := c.Read(r, header, body)
+func (c *Contract[D]) Decode(r io.Reader, lim Limits, header, body ElementFunc) error {
+	f, info, err := c.Read(r, lim, header, body)
 	if err != nil || f == nil {
 		return err
 	}

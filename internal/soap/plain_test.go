@@ -51,9 +51,15 @@ func TestReadEnvelope(t *testing.T) {
 		errIs           error
 		wantEnvelopeErr bool
 	}{
-		{name: "header and first body entry",
-			doc:     env + `<e:Header><p:H><value>h1</value></p:H><H2><value>h2</value></H2></e:Header><e:Body><p:B><value>b</value></p:B><p:Next/></e:Body></e:Envelope>`,
+		{name: "header and body entry",
+			doc:     env + `<e:Header><p:H><value>h1</value></p:H><H2><value>h2</value></H2></e:Header><e:Body><p:B><value>b</value></p:B></e:Body><p:After/></e:Envelope>`,
 			headers: []string{"h1", "h2"}, bodies: []string{"b"}},
+		{name: "a second body entry",
+			doc: env + `<e:Body><p:B><value>b</value></p:B><p:Next/></e:Body></e:Envelope>`,
+			err: "more than one element in the Body: Next", errIs: ErrBody, wantEnvelopeErr: true},
+		{name: "a second Body",
+			doc: env + `<e:Body><p:B/></e:Body><e:Body/></e:Envelope>`,
+			err: "more than one Body", errIs: ErrBody, wantEnvelopeErr: true},
 		{name: "windows-1252",
 			doc:    "<?xml version=\"1.0\" encoding=\"windows-1252\"?>" + env + "<e:Body><B><value>\x80</value></B></e:Body></e:Envelope>",
 			bodies: []string{"€"}},
@@ -93,7 +99,9 @@ func TestReadEnvelope(t *testing.T) {
 			hs, bs, ds, f, err := readPlain(tc.doc)
 			if tc.errIs != nil {
 				require.ErrorIs(t, err, tc.errIs)
-				return
+				if tc.err == "" {
+					return
+				}
 			}
 			if tc.err != "" {
 				require.ErrorContains(t, err, tc.err)
@@ -226,11 +234,11 @@ func TestContract(t *testing.T) {
 	require.NoError(t, c.WriteFault(&buf, sent))
 	require.Contains(t, buf.String(), `<faultcode>soapenv:Client</faultcode>`)
 	require.Contains(t, buf.String(), `<detail><p:err><code>7</code><text>&lt;x&gt;</text></p:err></detail>`)
-	f, info, err := c.Read(bytes.NewReader(buf.Bytes()), nil, nil)
+	f, info, err := c.Read(bytes.NewReader(buf.Bytes()), Limits{}, nil, nil)
 	require.NoError(t, err)
 	require.Equal(t, &Fault{Code: FaultClient, String: "no & never", Actor: "urn:a"}, f)
 	require.Equal(t, &plainDetail{Code: 7, Text: "<x>"}, info)
-	err = c.Decode(&buf, nil, nil)
+	err = c.Decode(&buf, Limits{}, nil, nil)
 	got, ok := errors.AsType[*DetailFault[plainDetail]](err)
 	require.True(t, ok, "%v", err)
 	require.Equal(t, sent, got)
@@ -239,7 +247,7 @@ func TestContract(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, c.WriteFault(&buf, &DetailFault[plainDetail]{Code: "Server", String: "down"}))
 	require.NotContains(t, buf.String(), "detail")
-	err = c.Decode(&buf, nil, nil)
+	err = c.Decode(&buf, Limits{}, nil, nil)
 	got, ok = errors.AsType[*DetailFault[plainDetail]](err)
 	require.True(t, ok, "%v", err)
 	require.Nil(t, got.Info)
@@ -248,6 +256,6 @@ func TestContract(t *testing.T) {
 	buf.Reset()
 	require.NoError(t, c.Write(&buf, Marshal[plainEntry](nil), Marshal(&plainEntry{XMLName: xml.Name{Local: "p:B"}, Value: "v"})))
 	var entry plainEntry
-	require.NoError(t, c.Decode(&buf, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.DecodeElement(&entry, &start) }))
+	require.NoError(t, c.Decode(&buf, Limits{}, nil, func(d *xml.Decoder, start xml.StartElement) error { return d.DecodeElement(&entry, &start) }))
 	require.Equal(t, plainEntry{XMLName: xml.Name{Space: plainNS, Local: "B"}, Value: "v"}, entry)
 }

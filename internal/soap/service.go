@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/opensav/savsdk/codes"
 )
@@ -19,10 +20,11 @@ import (
 // Service is the http.Handler scaffolding of a SOAP 1.1 service whose
 // refusals are faults of type F: GET or HEAD with a wsdl query answers the
 // description, other GETs 404, methods other than GET, HEAD and POST 405; a
-// POST body is read up to MaxBodyBytes (413 beyond, 400 when unreadable, both
-// answered with a fault) and handed to Call; the answer goes out with status
-// 200, a fault with 500. Fill every field; a Service holds no state of its
-// own.
+// POST whose Content-Type is not one [AcceptableContentType] allows is
+// answered 415 with a fault about Content-Type; a POST body is read up to
+// MaxBodyBytes (413 beyond, 400 when unreadable, both answered with a fault
+// about Envelope) and handed to Call; the answer goes out with status 200, a
+// fault with 500. Fill every field; a Service holds no state of its own.
 type Service[F any] struct {
 	// WSDL returns the service description answered to GET ?wsdl.
 	WSDL func(r *http.Request) string
@@ -31,9 +33,9 @@ type Service[F any] struct {
 	// Call handles one request body, writing the answer envelope to out,
 	// or returns the fault to answer.
 	Call func(ctx context.Context, body []byte, out *bytes.Buffer) *F
-	// Refused returns the fault answering a body that cannot be read; msg
-	// says why.
-	Refused func(msg string) *F
+	// Refused returns the fault answering a request that cannot be read:
+	// field is the part at fault (Content-Type, Envelope) and msg says why.
+	Refused func(field, msg string) *F
 	// Fault writes the envelope of a fault to out.
 	Fault func(out *bytes.Buffer, f *F)
 }
@@ -57,13 +59,18 @@ func (s *Service[F]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if ct := r.Header.Get("Content-Type"); !AcceptableContentType(ct) {
+		s.fault(w, http.StatusUnsupportedMediaType,
+			s.Refused("Content-Type", fmt.Sprintf("%q is not an XML media type: want %s", ct, ContentType)))
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			s.fault(w, http.StatusRequestEntityTooLarge, s.Refused(fmt.Sprintf("request larger than %d bytes", s.MaxBodyBytes)))
+			s.fault(w, http.StatusRequestEntityTooLarge, s.Refused("Envelope", fmt.Sprintf("request larger than %d bytes", s.MaxBodyBytes)))
 			return
 		}
-		s.fault(w, http.StatusBadRequest, s.Refused("unreadable body"))
+		s.fault(w, http.StatusBadRequest, s.Refused("Envelope", "unreadable body"))
 		return
 	}
 	var buf bytes.Buffer
@@ -178,4 +185,19 @@ func AnswerError(status int, found bool, err error) (int, error) {
 		return 0, ErrNoBody
 	}
 	return 0, nil
+}
+
+// Refusal classifies an error of [EnvelopeReader.ReadEnvelope] that a
+// single-purpose service answers with return code 3 (INFO XXXXX INCORRECTE -
+// FORMAT INVALIDE): a document beyond the [Limits] (field Envelope) or a Body
+// holding more than one entry (field Body); msg says why. ok is false for
+// every other error.
+func Refusal(err error) (field, msg string, ok bool) {
+	if le, isLimit := errors.AsType[*LimitError](err); isLimit {
+		return "Envelope", strings.TrimPrefix(le.Error(), "soap: "), true
+	}
+	if errors.Is(err, ErrBody) {
+		return "Body", "the Body holds more than one element", true
+	}
+	return "", "", false
 }

@@ -28,7 +28,7 @@ func testService() *Service[testFault] {
 			out.WriteString("answer to " + string(body))
 			return nil
 		},
-		Refused: func(msg string) *testFault { return &testFault{msg: msg} },
+		Refused: func(field, msg string) *testFault { return &testFault{msg: field + ": " + msg} },
 		Fault:   func(out *bytes.Buffer, f *testFault) { out.WriteString("fault: " + f.msg) },
 	}
 }
@@ -45,7 +45,7 @@ func TestService(t *testing.T) {
 		{name: "fault", method: http.MethodPost, target: "/svc", body: "refuse", status: http.StatusInternalServerError,
 			want: "fault: refused", header: map[string]string{"Content-Type": ContentType}},
 		{name: "too large", method: http.MethodPost, target: "/svc", body: strings.Repeat("a", 65),
-			status: http.StatusRequestEntityTooLarge, want: "fault: request larger than 64 bytes"},
+			status: http.StatusRequestEntityTooLarge, want: "fault: Envelope: request larger than 64 bytes"},
 		{name: "wsdl", method: http.MethodGet, target: "/svc?wsdl", status: http.StatusOK,
 			want: `<wsdl at="http://example.com/svc"/>`, header: map[string]string{"Content-Type": ContentType}},
 		{name: "wsdl head", method: http.MethodHead, target: "/svc?wsdl", status: http.StatusOK, want: ""},
@@ -78,7 +78,7 @@ func TestServiceUnreadableBody(t *testing.T) {
 	w := httptest.NewRecorder()
 	testService().ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/svc", errReader{}))
 	require.Equal(t, http.StatusBadRequest, w.Code)
-	require.Equal(t, "fault: unreadable body", w.Body.String())
+	require.Equal(t, "fault: Envelope: unreadable body", w.Body.String())
 }
 
 func TestEndpoint(t *testing.T) {

@@ -146,7 +146,7 @@ func BenchmarkDecodeSearchRequest(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := decodeRequest(data); err != nil {
+		if _, err := decodeRequest(data, Limits{}); err != nil {
 			b.Fatal(err)
 		}
 	}

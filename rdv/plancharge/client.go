@@ -152,7 +152,10 @@ func call[B, R any](ctx context.Context, c *Client, op Operation, body *B, want 
 func decodeResponse[R any](op Operation, status int, data []byte, want string, out *R) error {
 	found := false
 	var h *Entete
-	err := rdvwire.Decode(bytes.NewReader(data), decodeEntete(&h), func(d *xml.Decoder, start xml.StartElement) error {
+	// The answer is within the client's size cap; its elements are held to
+	// the density of compact markup.
+	lim := soap.Limits{}.Sized(int64(len(data)))
+	err := rdvwire.Decode(bytes.NewReader(data), lim, decodeEntete(&h), func(d *xml.Decoder, start xml.StartElement) error {
 		if start.Name.Local != want {
 			return fmt.Errorf("answer is %s, want %s", start.Name.Local, want)
 		}

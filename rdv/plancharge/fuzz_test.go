@@ -47,7 +47,7 @@ func encodeRequest(q *request) ([]byte, error) {
 func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(fmt.Sprintf(envelope, goodHeader, `<i:ConsultationRdvRequete><idRendezVous>RDV1</idRendezVous></i:ConsultationRdvRequete>`)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		q, err := decodeRequest(data)
+		q, err := decodeRequest(data, Limits{})
 		if err != nil {
 			return
 		}
@@ -58,11 +58,11 @@ func FuzzDecodeRequest(f *testing.F) {
 		if err != nil {
 			return // a date outside the years xs:dateTime can carry
 		}
-		q2, err := decodeRequest(b1)
+		q2, err := decodeRequest(b1, Limits{})
 		require.NoError(t, err, "%s", b1)
 		b2, err := encodeRequest(q2)
 		require.NoError(t, err)
-		q3, err := decodeRequest(b2)
+		q3, err := decodeRequest(b2, Limits{})
 		require.NoError(t, err, "%s", b2)
 		require.Empty(t, cmp.Diff(q2, q3, timeEqual, cmp.AllowUnexported(request{})))
 		// The server answers every input with a response or a fault.

@@ -13,8 +13,17 @@ import (
 	"github.com/opensav/savsdk/internal/soap"
 )
 
-// DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes is zero.
+// DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes and
+// Server.Limits.MaxBodyBytes are zero.
 const DefaultMaxBodyBytes = 1 << 20
+
+// Limits are the XML limits every SOAP service of the SDK applies to what
+// it reads: nesting depth, number of elements, attributes per element,
+// token length (internal/soap Limits: zero fields take the defaults, 100
+// levels, 262,144 elements, 64 attributes, 1 MiB; negative ones lift the
+// limit). A request beyond them is refused with fault 3 on Envelope as soon
+// as the offending byte is read.
+type Limits = soap.Limits
 
 // Server is the OI side of the Plan de charge SAV web service, an
 // http.Handler to mount on the embedder's mux. POST requests are SOAP 1.1
@@ -35,8 +44,12 @@ type Server struct {
 	// *Fault (other errors are answered 12 ERREUR AUTHENTIFICATION). Nil
 	// means CheckSIRENs: any versionWS and any pair of nine-digit SIRENs.
 	CheckHeader func(ctx context.Context, h Entete) error
-	// MaxBodyBytes caps the request body; zero means DefaultMaxBodyBytes.
+	// MaxBodyBytes caps the request body; zero means Limits.MaxBodyBytes,
+	// and DefaultMaxBodyBytes when that is zero too.
 	MaxBodyBytes int64
+	// Limits bounds the XML of a request; the zero value means the
+	// defaults.
+	Limits Limits
 	// Now is the clock of horodatageReponse; nil means time.Now.
 	Now func() time.Time
 	// WSDLAddress is the soap:address the served WSDL advertises; empty
@@ -52,7 +65,11 @@ var _ http.Handler = (*Server)(nil)
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	max := s.MaxBodyBytes
-	if max <= 0 {
+	switch {
+	case max > 0:
+	case s.Limits.MaxBodyBytes != 0:
+		max = s.Limits.BodyBytes()
+	default:
 		max = DefaultMaxBodyBytes
 	}
 	svc := soap.Service[Fault]{WSDL: s.wsdl, MaxBodyBytes: max, Call: s.serve, Refused: refused, Fault: writeFault}
@@ -66,14 +83,17 @@ func (s *Server) wsdl(r *http.Request) string {
 	return wsdlFor(soap.Endpoint(r))
 }
 
-// refused is the fault answering a request body that cannot be read.
-func refused(msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, "Envelope", "%s", msg) }
+// refused is the fault answering a request that cannot be read.
+func refused(field, msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, field, "%s", msg) }
 
 // serve handles one request envelope and writes the response envelope to
 // out, or returns the fault to answer.
 func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fault {
-	q, err := decodeRequest(body)
+	q, err := decodeRequest(body, s.Limits)
 	if err != nil {
+		if field, msg, ok := soap.Refusal(err); ok {
+			return refused(field, msg)
+		}
 		if de, ok := errors.AsType[*DateTimeError](err); ok {
 			field := "xs:dateTime"
 			if re, ok := errors.AsType[*RequestError](err); ok && re.Element != "" {

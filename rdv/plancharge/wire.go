@@ -9,6 +9,7 @@ import (
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/rdvwire"
+	"github.com/opensav/savsdk/internal/soap"
 	"github.com/opensav/savsdk/rdv"
 	"github.com/opensav/savsdk/ticket"
 )
@@ -313,9 +314,9 @@ func decodeEntete(dst **Entete) rdvwire.Entry {
 }
 
 // decodeRequest reads a request envelope.
-func decodeRequest(b []byte) (*request, error) {
+func decodeRequest(b []byte, lim soap.Limits) (*request, error) {
 	var q request
-	err := rdvwire.Decode(bytes.NewReader(b), decodeEntete(&q.entete), func(d *xml.Decoder, start xml.StartElement) error {
+	err := rdvwire.Decode(bytes.NewReader(b), lim, decodeEntete(&q.entete), func(d *xml.Decoder, start xml.StartElement) error {
 		dec := func(v any) error {
 			if err := d.DecodeElement(v, &start); err != nil {
 				return &RequestError{Element: start.Name.Local, Err: err}

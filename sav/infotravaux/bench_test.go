@@ -119,7 +119,7 @@ func BenchmarkDecodeRequest(b *testing.B) {
 	data := []byte(envOpen + `<soapenv:Header><InfoTravauxFTTHHeader><supplierID>987654321</supplierID><serviceProviderID>123456789</serviceProviderID></InfoTravauxFTTHHeader></soapenv:Header><soapenv:Body><inf:getInfoTravauxFTTHRequest><type>TP</type><dateDebutTravaux><dateDebutRecherche>2026-12-01T00:00:00+01:00</dateDebutRecherche><dateFinRecherche>2027-02-28T00:00:00+01:00</dateFinRecherche></dateDebutTravaux><etat>NOUVEAU</etat></inf:getInfoTravauxFTTHRequest></soapenv:Body></soapenv:Envelope>`)
 	b.SetBytes(int64(len(data)))
 	for b.Loop() {
-		if q, err := decodeRequest(data); err != nil || q.header == nil {
+		if q, err := decodeRequest(data, Limits{}); err != nil || q.header == nil {
 			b.Fatal(err)
 		}
 	}

@@ -99,7 +99,10 @@ func (c *Client) Search(ctx context.Context, h Header, f Filter) ([]Travaux, err
 func decodeResponse(status int, data []byte) ([]Travaux, error) {
 	var x xResponse
 	found := false
-	err := infowire.Decode(bytes.NewReader(data), nil, func(d *xml.Decoder, start xml.StartElement) error {
+	// The answer is within the client's size cap; its elements are held to
+	// the density of compact markup.
+	lim := soap.Limits{}.Sized(int64(len(data)))
+	err := infowire.Decode(bytes.NewReader(data), lim, nil, func(d *xml.Decoder, start xml.StartElement) error {
 		if !ours(start.Name, elemResponse) {
 			return fmt.Errorf("answer is {%s}%s, want %s", start.Name.Space, start.Name.Local, elemResponse)
 		}

@@ -109,7 +109,16 @@
 //
 // The server caps request bodies (DefaultMaxBodyBytes) and answers
 // (DefaultMaxResults), the client response bodies
-// (DefaultMaxResponseBytes); deadlines come from the contexts. Server,
+// (DefaultMaxResponseBytes); deadlines come from the contexts. Both read the
+// XML within the [Limits] every SOAP service of the SDK shares
+// (Server.Limits; depth, elements, attributes per element, token length),
+// checked while reading: a request beyond them, even in a header entry the
+// server skips, is refused with fault 3 on Envelope naming the limit. A
+// Body holding more than one entry is refused with fault 3 on Body. A
+// request whose Content-Type is not an XML media type (text/xml,
+// application/xml, application/soap+xml, or none) is answered HTTP 415 with
+// fault 3 on Content-Type, before its body is read. A document may start
+// with a UTF-8 byte order mark. Server,
 // Client and MemSource are safe for concurrent use; CSVReader and CSVWriter
 // are not.
 package infotravaux

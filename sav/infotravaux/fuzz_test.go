@@ -28,7 +28,7 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	srv := &Server{Source: src}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		q, err := decodeRequest(data)
+		q, err := decodeRequest(data, Limits{})
 		if err == nil {
 			var buf bytes.Buffer
 			var h *xHeader
@@ -38,7 +38,7 @@ func FuzzDecodeRequest(f *testing.F) {
 			if err := infowire.Encode(&buf, h, wireRequest(&q.filter)); err != nil {
 				t.Fatalf("re-encoding: %v", err)
 			}
-			again, err := decodeRequest(buf.Bytes())
+			again, err := decodeRequest(buf.Bytes(), Limits{})
 			if err != nil {
 				t.Fatalf("re-reading %q: %v", buf.Bytes(), err)
 			}

@@ -45,7 +45,7 @@ func TestPartnerResponse(t *testing.T) {
 // header unqualified and dates without an offset (Paris time).
 func TestPublishedStyleRequest(t *testing.T) {
 	body := partnerFile(t, "published-style-request.xml")
-	q, err := decodeRequest(body)
+	q, err := decodeRequest(body, Limits{})
 	require.NoError(t, err)
 	require.Equal(t, Header{SupplierID: sirenOI, ServiceProviderID: sirenOC}, *q.header)
 	require.Equal(t, CategorieTP, q.filter.Type)

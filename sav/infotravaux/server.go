@@ -15,8 +15,17 @@ import (
 	"github.com/opensav/savsdk/internal/soap"
 )
 
-// DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes is zero.
+// DefaultMaxBodyBytes caps a request body when Server.MaxBodyBytes and
+// Server.Limits.MaxBodyBytes are zero.
 const DefaultMaxBodyBytes = 1 << 20
+
+// Limits are the XML limits every SOAP service of the SDK applies to what
+// it reads: nesting depth, number of elements, attributes per element,
+// token length (internal/soap Limits: zero fields take the defaults, 100
+// levels, 262,144 elements, 64 attributes, 1 MiB; negative ones lift the
+// limit). A request beyond them is refused with fault 3 on Envelope as soon
+// as the offending byte is read.
+type Limits = soap.Limits
 
 // DefaultMaxResults caps the notices of one answer when Server.MaxResults is
 // zero.
@@ -54,8 +63,12 @@ type Server struct {
 	// FaultOnNoResult answers 5 AUCUN RESULTAT TROUVE instead of an empty
 	// listeTravaux when nothing matches.
 	FaultOnNoResult bool
-	// MaxBodyBytes caps the request body; zero means DefaultMaxBodyBytes.
+	// MaxBodyBytes caps the request body; zero means Limits.MaxBodyBytes,
+	// and DefaultMaxBodyBytes when that is zero too.
 	MaxBodyBytes int64
+	// Limits bounds the XML of a request; the zero value means the
+	// defaults.
+	Limits Limits
 	// Logger receives the Source errors that are not faults (answered 10
 	// ERREUR SI INTERNE) and the notices that break the schema (answered 18);
 	// nil logs nothing.
@@ -83,7 +96,11 @@ func CheckSIRENs(h Header) error {
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	max := s.MaxBodyBytes
-	if max <= 0 {
+	switch {
+	case max > 0:
+	case s.Limits.MaxBodyBytes != 0:
+		max = s.Limits.BodyBytes()
+	default:
 		max = DefaultMaxBodyBytes
 	}
 	svc := soap.Service[Fault]{WSDL: wsdl, MaxBodyBytes: max, Call: s.serve, Refused: refused, Fault: writeFault}
@@ -92,8 +109,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func wsdl(r *http.Request) string { return WSDL(soap.Endpoint(r)) }
 
-// refused is the fault answering a request body that cannot be read.
-func refused(msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, "Envelope", "%s", msg) }
+// refused is the fault answering a request that cannot be read.
+func refused(field, msg string) *Fault { return Faultf(codes.ReturnCodeBadFormat, field, "%s", msg) }
 
 // request is a decoded getInfoTravauxFTTH call.
 type request struct {
@@ -102,12 +119,12 @@ type request struct {
 	found  bool // the body held getInfoTravauxFTTHRequest
 }
 
-// decodeRequest reads a request envelope. Errors: *infowire.SyntaxError
-// (not an envelope), *DateTimeError (a criterion date), *Fault 22 (another
-// body entry).
-func decodeRequest(body []byte) (request, error) {
+// decodeRequest reads a request envelope within lim. Errors:
+// *infowire.SyntaxError (not an envelope, a second body entry, beyond lim),
+// *DateTimeError (a criterion date), *Fault 22 (another body entry).
+func decodeRequest(body []byte, lim soap.Limits) (request, error) {
 	var q request
-	err := infowire.Decode(bytes.NewReader(body),
+	err := infowire.Decode(bytes.NewReader(body), lim,
 		func(d *xml.Decoder, start xml.StartElement) error {
 			if !ours(start.Name, elemHeader) || q.header != nil {
 				return d.Skip()
@@ -143,8 +160,11 @@ func decodeRequest(body []byte) (request, error) {
 // serve handles one request envelope and writes the response envelope to
 // out, or returns the fault to answer.
 func (s *Server) serve(ctx context.Context, body []byte, out *bytes.Buffer) *Fault {
-	q, err := decodeRequest(body)
+	q, err := decodeRequest(body, s.Limits)
 	if err != nil {
+		if field, msg, ok := soap.Refusal(err); ok {
+			return refused(field, msg)
+		}
 		if f, ok := errors.AsType[*Fault](err); ok {
 			return f
 		}

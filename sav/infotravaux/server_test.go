@@ -298,7 +298,7 @@ func TestGolden(t *testing.T) {
 	golden(t, "request.xml", buf.Bytes())
 
 	// The request decodes to the same filter.
-	q, err := decodeRequest(buf.Bytes())
+	q, err := decodeRequest(buf.Bytes(), Limits{})
 	require.NoError(t, err)
 	require.Equal(t, header, *q.header)
 	if diff := cmp.Diff(f, q.filter, cmpTime); diff != "" {
