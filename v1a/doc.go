@@ -122,7 +122,8 @@
 //
 // # Errors
 //
-// Fatal reading errors: [*ParseError] (wraps [ErrSyntax] or an I/O error),
+// Fatal reading errors: [*ParseError] (wraps [ErrSyntax] or an I/O error;
+// a record over the reader's MaxRecordBytes wraps [ErrRecordTooLong] too),
 // [*HeaderError] ([ErrUnknownHeader]), [*LayoutError] ([ErrLayout],
 // [ErrAmbiguousHeader], [ErrWrongFlow]), an unknown charset label
 // ([ErrCharset]). Per line: [*RecordError] ([ErrFindings] or
@@ -130,7 +131,9 @@
 // [*FileNameError] ([ErrFileName]). Conversions: [*CarryError]
 // ([ErrNotCarried]). Mail: [*MailError] ([ErrMailIncomplete],
 // [ErrMailTooLarge], [ErrMailTooManyParts], [ErrMailTooDeep],
-// [ErrMailSyntax], [ErrNoAttachment], [ErrManyAttachments]). Transports:
+// [ErrMailSyntax], [ErrNoAttachment], [ErrManyAttachments]), with an
+// [*UnsafeNameError] ([ErrUnsafeName]) for an attachment file name that
+// is not a plain file name ([SafeFileName]; a Maildir key too). Transports:
 // [*SMTPError] (the command, the reply code and Temporary),
 // [ErrSTARTTLSUnavailable], [ErrAuthUnavailable], [*MaildirError],
 // [*HandlerError] and [ErrQuarantine]. Test them with errors.Is and

@@ -200,6 +200,10 @@ func checkOutgoing(m *Message) error {
 	if strings.ContainsAny(m.FileName, "\r\n") || strings.ContainsAny(m.Subject, "\r\n") {
 		return &MailError{Err: ErrMailIncomplete, Reason: "line break in the subject or the file name"}
 	}
+	// A partner's program may save the file by its name.
+	if _, err := SafeFileName(m.FileName); err != nil {
+		return &MailError{Header: "Content-Disposition", Err: err}
+	}
 	return nil
 }
 
@@ -390,7 +394,11 @@ type MailError struct {
 	Part   string
 	Header string
 	Reason string
-	Err    error // one of the ErrMail… sentinels, ErrNoAttachment or ErrManyAttachments
+	// Err is one of the ErrMail… sentinels, ErrNoAttachment or
+	// ErrManyAttachments, or an [*UnsafeNameError] (wrapping
+	// [ErrUnsafeName]) for an attachment file name that is not a plain
+	// file name.
+	Err error
 }
 
 func (e *MailError) Error() string {
@@ -408,5 +416,5 @@ func (e *MailError) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the sentinel.
+// Unwrap returns the sentinel (or the *UnsafeNameError).
 func (e *MailError) Unwrap() error { return e.Err }

@@ -81,8 +81,10 @@ func ParseMail(r io.Reader) (*Message, error) {
 
 // Parse reads one message from r. Errors are [*MailError]s wrapping
 // [ErrMailTooLarge], [ErrMailTooManyParts], [ErrMailTooDeep],
-// [ErrMailSyntax], [ErrNoAttachment] or [ErrManyAttachments], or the read
-// error of r. When the top-level header could be read, the returned Message
+// [ErrMailSyntax], [ErrNoAttachment], [ErrManyAttachments] or, for an
+// attachment whose file name is not a plain file name ("../x.csv",
+// "a/b.csv", "C:x.csv"; see [SafeFileName]), an [*UnsafeNameError]
+// ([ErrUnsafeName]), or the read error of r. When the top-level header could be read, the returned Message
 // is not nil even with an error: it holds the sender, the subject and the
 // Message-ID, so the caller can answer or quarantine the message.
 func (p *MailParser) Parse(r io.Reader) (*Message, error) {
@@ -132,6 +134,13 @@ func (p *MailParser) parseBytes(raw []byte, lim MailLimits) (*Message, error) {
 	att, err := w.attachment()
 	if err != nil {
 		return m, err
+	}
+	// The name is data, not a path: a name that is not a plain file name
+	// is refused, not handed on (the caller quarantines the message).
+	if att.name != "" {
+		if _, err := SafeFileName(att.name); err != nil {
+			return m, &MailError{Part: att.path, Header: "Content-Disposition", Err: err}
+		}
 	}
 	m.FileName = att.name
 	m.Charset = att.charset

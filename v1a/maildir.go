@@ -204,9 +204,17 @@ func (m *Maildir) Fetch(ctx context.Context) ([]*Envelope, error) {
 	}
 	names := make([]string, 0, len(entries))
 	for _, e := range entries {
-		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
-			names = append(names, e.Name())
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
 		}
+		if _, err := SafeFileName(e.Name()); err != nil {
+			// Mark could not move it: leave it to a person.
+			if m.Logger != nil {
+				m.Logger.WarnContext(ctx, "v1a: message file with an unsafe name skipped", "maildir", m.dir, "error", err)
+			}
+			continue
+		}
+		names = append(names, e.Name())
 	}
 	slices.Sort(names)
 	batch := m.Batch
@@ -288,8 +296,12 @@ func (m *Maildir) Mark(ctx context.Context, e *Envelope, d Disposition) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if e == nil || e.Key == "" || strings.ContainsAny(e.Key, `/\`) {
+	if e == nil {
 		return &MaildirError{Op: "mark", Path: m.dir, Err: fs.ErrInvalid}
+	}
+	// The key names a file in new/; "." or ".." would move a directory.
+	if _, err := SafeFileName(e.Key); err != nil {
+		return &MaildirError{Op: "mark", Path: m.dir, Err: err}
 	}
 	id := e.MessageID
 	if id == "" {
