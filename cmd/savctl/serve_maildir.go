@@ -52,9 +52,10 @@ func openMaildirs(root, address string) (*maildirBox, error) {
 
 // box returns the Maildir of an address.
 func (b *maildirBox) box(address string) (*v1a.Maildir, error) {
+	// An address comes from a mail (the sender answered): data, not a path.
 	a := strings.ToLower(strings.TrimSpace(address))
-	if a == "" || strings.ContainsAny(a, `/\`) || a == "." || a == ".." {
-		return nil, fmt.Errorf("maildir: address %q cannot name a directory", address)
+	if _, err := v1a.SafeFileName(a); err != nil {
+		return nil, fmt.Errorf("maildir: address %q cannot name a directory: %w", address, err)
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
