@@ -56,24 +56,30 @@ func run(ctx context.Context) error {
 	fast := sav.Backoff{Initial: 20 * time.Millisecond, Max: 200 * time.Millisecond, Multiplier: 2}
 	ocEvents, oiEvents := &savtest.Recorder{}, &savtest.Recorder{}
 
+	// BYTL and the gateway (as FTEL) log in to each other with HTTP basic
+	// credentials.
+	bytlLogin := &sav.BasicCredentials{User: "bytl", Password: "bytl-secret"}
+	ftelLogin := &sav.BasicCredentials{User: "ftel", Password: "ftel-secret"}
 	// The OC knows FTEL at the gateway's 2.0 address.
-	oc, err := sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), Handler: ocEvents, Backoff: fast,
-		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"}}}}})
+	oc, err := sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: ocEvents, Backoff: fast,
+		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V2: &sav.PeerV2{URL: gwEP.URL + "/sav/v2/oi"},
+			Auth: &sav.PeerAuth{Basic: ftelLogin, Outbound: &sav.PeerOutbound{Basic: bytlLogin}}}}}})
 	if err != nil {
 		return err
 	}
 	// The gateway: an OI engine facing the OC, an OC engine facing the OI.
 	gwStore := sav.NewMemStore()
 	gw, err := sav.NewGateway(sav.GatewayOptions{RelayTimeout: 5 * time.Second,
-		Upstream: sav.Options{TrustHeader: true, Code: "FTEL", Store: gwStore, Backoff: fast,
-			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"}}}}},
-		Downstream: sav.Options{TrustHeader: true, Code: "BYTL", Store: gwStore, Backoff: fast, MailFrom: gwAddr, Mail: post,
+		Upstream: sav.Options{Code: "FTEL", Store: gwStore, Backoff: fast,
+			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V2: &sav.PeerV2{URL: ocEP.URL + "/sav/v2/oc"},
+				Auth: &sav.PeerAuth{Basic: bytlLogin, Outbound: &sav.PeerOutbound{Basic: ftelLogin}}}}}},
+		Downstream: sav.Options{Code: "BYTL", Store: gwStore, Backoff: fast, MailFrom: gwAddr, Mail: post,
 			Peers: &sav.Peers{Operators: []sav.Peer{{Code: "FTEL", V1A: &sav.PeerV1A{Address: oiAddr.Address}}}}}})
 	if err != nil {
 		return err
 	}
 	// The OI knows BYTL at the gateway's mail address.
-	oi, err := sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore(), Handler: oiEvents, Backoff: fast,
+	oi, err := sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: oiEvents, Backoff: fast,
 		MailFrom: oiAddr, Mail: post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", V1A: &sav.PeerV1A{Address: gwAddr.Address}}}}})
 	if err != nil {

@@ -194,18 +194,18 @@ func start() (n *network, err error) {
 			Auth: &sav.PeerAuth{Basic: ftelLogin, Outbound: &sav.PeerOutbound{Basic: bytlLogin}}},
 		{Code: "RACC", Role: codes.RoleOI, V1A: &sav.PeerV1A{Address: n.raccAddr.Address}},
 	}}
-	if n.oc, err = sav.NewOC(sav.Options{TrustHeader: true, Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEvents,
+	if n.oc, err = sav.NewOC(sav.Options{Code: "BYTL", Store: sav.NewMemStore(), Handler: n.ocEvents,
 		Peers:    n.ocPeers,
 		MailFrom: n.ocAddr, Mail: n.post, Backoff: fast, CreateBackoff: 20 * time.Millisecond}); err != nil {
 		return nil, err
 	}
-	if n.ftel, err = sav.NewOI(sav.Options{TrustHeader: true, Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
+	if n.ftel, err = sav.NewOI(sav.Options{Code: "FTEL", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
 			V2:   &sav.PeerV2{URL: n.ocEP.URL + "/sav/v2/oc"},
 			Auth: &sav.PeerAuth{Basic: bytlLogin, Outbound: &sav.PeerOutbound{Basic: ftelLogin}}}}}}); err != nil {
 		return nil, err
 	}
-	if n.racc, err = sav.NewOI(sav.Options{TrustHeader: true, Code: "RACC", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
+	if n.racc, err = sav.NewOI(sav.Options{Code: "RACC", Store: sav.NewMemStore(), Handler: n.oiEvents, Backoff: fast,
 		MailFrom: n.raccAddr, Mail: n.post,
 		Peers: &sav.Peers{Operators: []sav.Peer{{Code: "BYTL", Role: codes.RoleOC,
 			V1A: &sav.PeerV1A{Address: n.ocAddr.Address}}}}}); err != nil {
