@@ -14,14 +14,19 @@ import (
 // identity, where it came from, its bytes, and what became of it.
 //
 // A protocol layer journals every inbound message before it acknowledges it
-// (answers the SOAP request, marks the mail handled), so a message is never
-// acknowledged and then lost: after a crash, [Journal.Unresolved] lists the
-// messages to process again, with their bytes.
+// (marks the mail handled; for a 2.0 create or set, records its answer
+// before sending it), so a message is never acknowledged and then lost:
+// after a crash, [Journal.Unresolved] lists the mails to process again,
+// with their bytes (a 2.0 request that was not answered is sent again by
+// its caller).
 type Inbound struct {
 	// Protocol and ID identify the message: for protocol 1.0a the mail's
 	// Message-ID (without angle brackets; "sha256:" and the digest of the
-	// bytes when it has none), for protocol 2.0 a request id or a digest of
-	// the request. A message received twice has the same identity.
+	// bytes when it has none), for protocol 2.0 the authenticated caller's
+	// operator code, the operation and the request's identity
+	// (v2.RequestID.String: its Idempotency-Key, or the OC's reference of a
+	// create, or the OI id, version and content of a set). A message
+	// received twice has the same identity.
 	Protocol Protocol `json:"protocol"`
 	ID       string   `json:"id"`
 	// From is the sender as the transport saw it: the mail's From address,
