@@ -315,7 +315,7 @@ func TestMemoryBeforeAuthentication(t *testing.T) {
 // description), with the reference REF-0000.
 func anonymousCreate(size int) []byte {
 	var out bytes.Buffer
-	c, _ := v2.NewClient(doerFunc(func(r *http.Request) (*http.Response, error) {
+	c, _ := v2.NewClient(v2.DoerFunc(func(r *http.Request) (*http.Response, error) {
 		_, _ = io.Copy(&out, r.Body)
 		return nil, errors.New("captured")
 	}), "http://in-process/sav/v2/oi", v2.ClientOptions{Role: codes.RoleOC, CodeOC: "BYTL", CodeOI: "FTEL"})
@@ -325,9 +325,6 @@ func anonymousCreate(size int) []byte {
 	return out.Bytes()
 }
 
-type doerFunc func(*http.Request) (*http.Response, error)
-
-func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
 
 // BenchmarkJournalMemory reports the heap growth after 1,000 anonymous
 // 200 KB requests (anon-MB) and after b.N authenticated creates with the

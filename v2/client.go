@@ -22,7 +22,17 @@ type Doer interface {
 	Do(*http.Request) (*http.Response, error)
 }
 
-var _ Doer = (*http.Client)(nil)
+// DoerFunc adapts a function to [Doer]: a transport of the embedder's, or
+// a test's.
+type DoerFunc func(*http.Request) (*http.Response, error)
+
+// Do calls f.
+func (f DoerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
+
+var (
+	_ Doer = (*http.Client)(nil)
+	_ Doer = DoerFunc(nil)
+)
 
 // ClientOptions configures [NewClient].
 type ClientOptions struct {

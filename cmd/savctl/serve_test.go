@@ -433,7 +433,7 @@ func TestServeAutoplayPolledGet(t *testing.T) {
 	require.Contains(t, r.stdout, `"key":"FTEL00000001"`)
 
 	var get []byte
-	c, err := v2.NewClient(doerFunc(func(req *http.Request) (*http.Response, error) {
+	c, err := v2.NewClient(v2.DoerFunc(func(req *http.Request) (*http.Response, error) {
 		get, _ = io.ReadAll(req.Body)
 		return nil, errors.New("captured")
 	}), oiURL, v2.ClientOptions{Role: codes.RoleOC, CodeOC: "BYTL", CodeOI: "FTEL"})
@@ -463,6 +463,3 @@ func TestServeAutoplayPolledGet(t *testing.T) {
 	t.Fatalf("the polled ticket went through %v and never reached CLOSED", states)
 }
 
-type doerFunc func(*http.Request) (*http.Response, error)
-
-func (f doerFunc) Do(r *http.Request) (*http.Response, error) { return f(r) }
