@@ -325,7 +325,6 @@ func anonymousCreate(size int) []byte {
 	return out.Bytes()
 }
 
-
 // BenchmarkJournalMemory reports the heap growth after 1,000 anonymous
 // 200 KB requests (anon-MB) and after b.N authenticated creates with the
 // default retention (MB, and journal entries kept), all in process.

@@ -462,4 +462,3 @@ func TestServeAutoplayPolledGet(t *testing.T) {
 	}
 	t.Fatalf("the polled ticket went through %v and never reached CLOSED", states)
 }
-
