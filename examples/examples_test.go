@@ -1,5 +1,6 @@
 // Package examples holds one runnable program per flow of the SDK; this test
-// builds and runs every one of them and checks it exits 0.
+// builds and runs every one of them and checks it exits 0 and leaves
+// nothing behind: no file in its working directory, no temporary directory.
 package examples_test
 
 import (
@@ -40,12 +41,23 @@ func TestExamplesRun(t *testing.T) {
 			defer cancel()
 			cmd := exec.CommandContext(ctx, filepath.Join(bin, name))
 			cmd.Dir = t.TempDir()
+			tmp := t.TempDir()
+			cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("%s: %v\n%s", name, err, out)
 			}
 			if len(out) == 0 {
 				t.Errorf("%s printed nothing", name)
+			}
+			for _, dir := range []struct{ what, path string }{{"working", cmd.Dir}, {"temporary", tmp}} {
+				left, err := os.ReadDir(dir.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range left {
+					t.Errorf("%s left %s in its %s directory", name, e.Name(), dir.what)
+				}
 			}
 		})
 	}

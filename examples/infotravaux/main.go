@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/opensav/savsdk/examples/internal/demo"
@@ -129,13 +130,24 @@ func run(ctx context.Context) error {
 		}
 	}
 
-	// It writes them as a TRAVAUX file, one line per address.
-	name := v1a.NewFileName(&v1a.Sequence{}, v1a.FlowTravaux, codeOI, codeOC, time.Now()).String()
+	// It writes them as a TRAVAUX file, one line per address, in a
+	// directory of its own (here a temporary one, removed at exit). A file
+	// name is checked before it names a file: one that came with a mail
+	// could be "../../x.csv".
+	dir, err := os.MkdirTemp("", "infotravaux-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	name, err := v1a.SafeFileName(v1a.NewFileName(&v1a.Sequence{}, v1a.FlowTravaux, codeOI, codeOC, time.Now()).String())
+	if err != nil {
+		return err
+	}
 	var file bytes.Buffer
 	if err := infotravaux.WriteCSV(&file, ts...); err != nil {
 		return err
 	}
-	if err := os.WriteFile(name, file.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), file.Bytes(), 0o600); err != nil {
 		return err
 	}
 	fmt.Printf("OC wrote %s (%d bytes, Windows-1252)\n", name, file.Len())
