@@ -370,13 +370,13 @@ type guard struct {
 	src    io.Reader
 	d      *xml.Decoder // for the line of an error
 	buf    []byte
-	pos    int   // next byte served
-	end    int   // bytes of buf that may be served
-	n      int   // bytes of buf read
-	base   int64 // stream offset of buf[0]
-	from   int   // where the lexing of buf started
-	lexErr error // served once pos reaches end
-	srcErr error // the source's error, after the bytes read
+	pos    int    // next byte served
+	win    []byte // the bytes of buf that may be served
+	n      int    // bytes of buf read
+	base   int64  // stream offset of buf[0]
+	from   int    // where the lexing of buf started
+	lexErr error  // served once pos reaches end
+	srcErr error  // the source's error, after the bytes read
 	lx     lexer
 	snap   lexer // lx at buf[from]
 	pass   bool  // a charset decoder reads the rest through g: no lexing
@@ -411,15 +411,20 @@ func (g *guard) release() {
 
 // ReadByte implements io.ByteReader.
 func (g *guard) ReadByte() (byte, error) {
-	if g.pos < g.end {
-		b := g.buf[g.pos]
+	if g.pos < len(g.win) {
+		b := g.win[g.pos]
 		g.pos++
 		return b, nil
 	}
+	return g.slowByte()
+}
+
+// slowByte is ReadByte once the window is served.
+func (g *guard) slowByte() (byte, error) {
 	if err := g.more(); err != nil {
 		return 0, err
 	}
-	b := g.buf[g.pos]
+	b := g.win[g.pos]
 	g.pos++
 	return b, nil
 }
@@ -437,19 +442,19 @@ func (g *guard) Read(p []byte) (int, error) {
 		}
 		return g.src.Read(p)
 	}
-	if g.pos >= g.end {
+	if g.pos >= len(g.win) {
 		if err := g.more(); err != nil {
 			return 0, err
 		}
 	}
-	n := copy(p, g.buf[g.pos:g.end])
+	n := copy(p, g.win[g.pos:])
 	g.pos += n
 	return n, nil
 }
 
 // more makes a byte available at pos or returns the error to serve.
 func (g *guard) more() error {
-	for g.pos >= g.end {
+	for g.pos >= len(g.win) {
 		if g.lexErr != nil {
 			return g.deliver()
 		}
@@ -464,7 +469,7 @@ func (g *guard) more() error {
 // fill reads the next chunk and lexes it.
 func (g *guard) fill() {
 	g.base += int64(g.n)
-	g.pos, g.end, g.n, g.from = 0, 0, 0, 0
+	g.pos, g.win, g.n, g.from = 0, nil, 0, 0
 	want := 1
 	if g.fresh {
 		want = len(utf8BOM) // enough to tell a byte order mark
@@ -484,10 +489,10 @@ func (g *guard) fill() {
 			g.pos, g.from, g.bom = len(utf8BOM), len(utf8BOM), len(utf8BOM)
 		}
 	}
-	g.end = g.n
+	g.win = g.buf[:g.n]
 	g.snap = g.lx
 	if at, err := g.lx.scan(g.buf[g.from:g.n], g.base+int64(g.from)); err != nil {
-		g.end, g.lexErr = g.from+at, err
+		g.win, g.lexErr = g.buf[:g.from+at], err
 	}
 }
 

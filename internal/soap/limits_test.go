@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -248,4 +250,107 @@ func TestServiceRefusesOtherMediaTypes(t *testing.T) {
 		testService().ServeHTTP(w, r)
 		require.Equal(t, http.StatusOK, w.Code, ct)
 	}
+}
+
+func TestLimitsAreConfigurable(t *testing.T) {
+	doc := v2Envelope(deepEntry(10), `<sav:x/>`) // the entry's innermost element is at level 13
+	for _, tc := range []struct {
+		name   string
+		limits Limits
+		refuse bool
+	}{
+		{"defaults", Limits{}, false},
+		{"exactly", Limits{MaxDepth: 13}, false},
+		{"one less", Limits{MaxDepth: 12}, true},
+		{"lifted", Limits{MaxDepth: -1, MaxElements: -1, MaxAttributes: -1, MaxTokenBytes: -1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := (&Decoder{HeaderSpace: savNS, Limits: tc.limits}).Decode(strings.NewReader(doc))
+			_, perr := (&EnvelopeReader{Limits: tc.limits}).ReadEnvelope(strings.NewReader(plainEnvelope(deepEntry(10), `<p:B/>`)))
+			if !tc.refuse {
+				require.NoError(t, err)
+				require.NoError(t, perr)
+				return
+			}
+			for _, err := range []error{err, perr} {
+				require.ErrorIs(t, err, ErrLimit)
+				le, ok := errors.AsType[*LimitError](err)
+				require.True(t, ok, "%v", err)
+				require.Equal(t, &LimitError{Limit: "MaxDepth", Max: 12}, le)
+				se, ok := errors.AsType[*Error](err)
+				require.True(t, ok, "%v", err)
+				require.Equal(t, "Envelope", se.Field)
+				require.Equal(t, 1, se.Line)
+			}
+			_, ok := errors.AsType[*EnvelopeError](perr)
+			require.True(t, ok, "%T", perr)
+		})
+	}
+}
+
+func TestLimitsInsideCallbacks(t *testing.T) {
+	// The body callback meets the limit; the error is the limit's, not
+	// what the callback made of it.
+	dc := &Decoder{HeaderSpace: savNS, Limits: Limits{MaxAttributes: 2}, Body: func(d *xml.Decoder, start xml.StartElement) error {
+		var v struct{}
+		if err := d.DecodeElement(&v, &start); err != nil {
+			return fmt.Errorf("reading the body: %v", err)
+		}
+		return nil
+	}}
+	_, err := dc.Decode(strings.NewReader(v2Envelope("", `<sav:x><sav:y a="1" b="2" c="3"/></sav:x>`)))
+	le, ok := errors.AsType[*LimitError](err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, "MaxAttributes", le.Limit)
+
+	// A token cut in the middle of a rune is still refused for its length.
+	_, err = (&Decoder{HeaderSpace: savNS, Limits: Limits{MaxTokenBytes: 4}}).Decode(strings.NewReader(
+		v2Envelope("", `<sav:x>`+"ééé"+`</sav:x>`)))
+	le, ok = errors.AsType[*LimitError](err)
+	require.True(t, ok, "%v", err)
+	require.Equal(t, "MaxTokenBytes", le.Limit)
+}
+
+func TestLimitsAfterADeclaredEncoding(t *testing.T) {
+	// The guard follows the document into its declared encoding: the
+	// limits apply to what the decoder reads, from the end of the
+	// declaration on.
+	decl := `<?xml version="1.0" encoding="ISO-8859-1"?>`
+	doc := decl + v2Envelope(deepEntry(200), "<sav:x>\xe9t\xe9</sav:x>")
+	_, err := (&Decoder{HeaderSpace: savNS}).Decode(strings.NewReader(doc))
+	require.ErrorIs(t, err, ErrLimit)
+	_, err = (&EnvelopeReader{}).ReadEnvelope(strings.NewReader(decl + plainEnvelope(deepEntry(200), `<p:B/>`)))
+	require.ErrorIs(t, err, ErrLimit)
+
+	var got string
+	m, err := (&Decoder{HeaderSpace: savNS, Body: func(d *xml.Decoder, start xml.StartElement) error {
+		return d.DecodeElement(&got, &start)
+	}}).Decode(strings.NewReader(bom + decl + v2Envelope(deepEntry(20), "<sav:x>\xe9t\xe9</sav:x>")))
+	require.NoError(t, err)
+	require.True(t, m.Envelope)
+	require.Equal(t, "été", got)
+}
+
+func TestLimitsSized(t *testing.T) {
+	require.Equal(t, Limits{MaxBodyBytes: 1 << 20}, Limits{}.Sized(1<<20))
+	require.Equal(t, Limits{MaxBodyBytes: 32 << 20, MaxElements: 2 << 20}, Limits{}.Sized(32<<20))
+	require.Equal(t, Limits{MaxBodyBytes: 32 << 20, MaxElements: 10}, Limits{MaxElements: 10}.Sized(32<<20))
+	require.Equal(t, DefaultMaxBodySize, Limits{}.BodyBytes())
+	require.Equal(t, int64(10), Limits{MaxBodyBytes: 10}.BodyBytes())
+	require.Equal(t, int64(math.MaxInt64), Limits{MaxBodyBytes: -1}.BodyBytes())
+}
+
+func TestRefusal(t *testing.T) {
+	_, err := (&EnvelopeReader{}).ReadEnvelope(strings.NewReader(plainEnvelope(wideEntry(100), `<p:B/>`)))
+	field, msg, ok := Refusal(err)
+	require.True(t, ok)
+	require.Equal(t, "Envelope", field)
+	require.Equal(t, "XML limit exceeded: more than 64 attributes on one element (MaxAttributes 64)", msg)
+	_, _, _, _, err = readPlain(plainEnvelope("", `<p:B/><p:C/>`))
+	field, _, ok = Refusal(err)
+	require.True(t, ok)
+	require.Equal(t, "Body", field)
+	_, _, _, _, err = readPlain(`<nope/>`)
+	_, _, ok = Refusal(err)
+	require.False(t, ok)
 }

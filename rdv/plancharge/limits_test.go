@@ -89,3 +89,18 @@ func TestServerAcceptsAByteOrderMark(t *testing.T) {
 	require.Contains(t, text, "<codeErreur>8</codeErreur>", "an unknown appointment, past the envelope: %s", text)
 	require.Equal(t, http.StatusInternalServerError, status)
 }
+
+func TestServerLimitsOption(t *testing.T) {
+	s := newService(t, MemConfig{})
+	nested := `<o:x xmlns:o="urn:example:other"><a><b><c/></b></a></o:x>` // level 6 under the Envelope
+	status, text := postAs(t, s.http.URL, "text/xml", limitsRequest(nested, ""))
+	require.Contains(t, text, "<codeErreur>8</codeErreur>", "within the defaults: %s", text)
+	s.server.Limits = Limits{MaxDepth: 5}
+	status, text = postAs(t, s.http.URL, "text/xml", limitsRequest(nested, ""))
+	require.Equal(t, http.StatusInternalServerError, status, text)
+	require.Contains(t, text, "<codeErreur>3</codeErreur>", text)
+	require.Contains(t, text, "MaxDepth 5")
+	s.server.Limits = Limits{MaxBodyBytes: 100}
+	status, _ = postAs(t, s.http.URL, "text/xml", limitsRequest("", ""))
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+}

@@ -99,3 +99,19 @@ func TestServerAcceptsAByteOrderMark(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ts, 1)
 }
+
+func TestServerLimitsOption(t *testing.T) {
+	s := newService(t, nil)
+	nested := `<o:x xmlns:o="urn:example:other"><a><b><c/></b></a></o:x>` // level 6 under the Envelope
+	status, out, _ := postAs(t, s, "text/xml", limitsRequest(nested, limitsBody))
+	require.Equal(t, http.StatusOK, status, "within the defaults: %s", out)
+	s.server.Limits = Limits{MaxDepth: 5}
+	status, out, f := postAs(t, s, "text/xml", limitsRequest(nested, limitsBody))
+	require.Equal(t, http.StatusInternalServerError, status, out)
+	require.NotNil(t, f, out)
+	require.Equal(t, codes.ReturnCodeBadFormat, f.Code, f.Message)
+	require.Contains(t, f.Message, "MaxDepth 5")
+	s.server.Limits = Limits{MaxBodyBytes: 100}
+	status, _, _ = postAs(t, s, "text/xml", limitsRequest("", limitsBody))
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+}
