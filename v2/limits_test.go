@@ -66,7 +66,10 @@ func TestServerRefusesOtherMediaTypes(t *testing.T) {
 	w := newWorld(t)
 	valid := envelope(testOC, testOI, createBody(t, filing("BYTL-CT")))
 	for _, ct := range []string{"application/json", "text/plain", "text/html; charset=utf-8"} {
+		// Protocol 2.0 answers with its fault (HTTP 500), as for every
+		// refusal; the single-purpose services answer 415.
 		res := post(t, w.oiSrv, "bytl", testPass, ct, []byte(valid))
+		require.Equal(t, http.StatusInternalServerError, res.status)
 		requireFault(t, res, codes.ReturnCodeBadFormat, 0, "Client")
 		require.Contains(t, res.exc.Erreur.MessageRetour, "Content-Type")
 	}
