@@ -291,7 +291,9 @@ func messageIdentity(raw []byte) string {
 // identity is added to the handled record, then the file moves to cur/ with
 // the Seen flag. Quarantined: the identity is recorded too (a copy delivered
 // again is not answered twice), then the file moves to the quarantine
-// folder's new/, where a person will find it unread.
+// folder's new/, where a person will find it unread, its bytes unchanged.
+// A key that is not a plain file name ([SafeFileName]: ".", "..", a path)
+// is refused with a [*MaildirError] wrapping an [*UnsafeNameError].
 func (m *Maildir) Mark(ctx context.Context, e *Envelope, d Disposition) error {
 	if err := ctx.Err(); err != nil {
 		return err
