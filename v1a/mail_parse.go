@@ -399,8 +399,15 @@ func contentDisposition2(v string) (string, map[string]string) {
 	}
 	d = strings.ToLower(strings.TrimSpace(strings.SplitN(v, ";", 2)[0]))
 	params = map[string]string{}
-	lower := strings.ToLower(v)
-	if i := strings.Index(lower, "filename=\""); i >= 0 {
+	// Fold ASCII only: strings.ToLower would turn each invalid UTF-8 byte
+	// into a three-byte U+FFFD, and i would no longer index v.
+	lower := []byte(v)
+	for k, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[k] = c + 'a' - 'A'
+		}
+	}
+	if i := bytes.Index(lower, []byte("filename=\"")); i >= 0 {
 		rest := v[i+len("filename=\""):]
 		if j := strings.IndexByte(rest, '"'); j >= 0 {
 			params["filename"] = rest[:j]
