@@ -441,3 +441,15 @@ func TestBase64Leniency(t *testing.T) {
 		require.Error(t, err, "%q", bad)
 	}
 }
+
+// TestContentDispositionInvalidUTF8: a broken Content-Disposition with a
+// byte that is not UTF-8 before the file name does not crash the parser
+// (lower-casing it changed the offsets), and the quoted name is found.
+func TestContentDispositionInvalidUTF8(t *testing.T) {
+	_, err := ParseMail(strings.NewReader("Content-Disposition:000000000\x80filenAme=\""))
+	var me *MailError
+	require.ErrorAs(t, err, &me)
+	d, params := contentDisposition2("attachment; \x80\x80 x; FILENAME=\"SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv\"; =")
+	require.Equal(t, "attachment", d)
+	require.Equal(t, "SAV_DEPOT_BTGP_FTEL_20261125093000_0001.csv", params["filename"])
+}
