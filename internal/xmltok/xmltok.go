@@ -170,8 +170,11 @@ func NewDecoder(r io.Reader) *Decoder {
 	return d
 }
 
+// maxKeptBuffer is the largest input buffer Reset keeps.
+const maxKeptBuffer = 256 << 10
+
 // Reset makes d read a new document from r, keeping its settings, its
-// buffers and the names it interned.
+// buffers (unless a long token made them large) and the names it interned.
 func (d *Decoder) Reset(r io.Reader) {
 	*d = Decoder{
 		Limits:        d.Limits,
@@ -190,8 +193,11 @@ func (d *Decoder) Reset(r io.Reader) {
 		names:         d.names,
 		values:        d.values,
 	}
-	if d.buf == nil {
+	if d.buf == nil || len(d.buf) > maxKeptBuffer {
 		d.buf = make([]byte, DefaultBufferSize)
+	}
+	if cap(d.scratch) > maxKeptBuffer {
+		d.scratch = nil
 	}
 	clear(d.nsTop)
 	if d.names == nil {
@@ -289,7 +295,7 @@ func (d *Decoder) fill() {
 	if have >= 256 {
 		want = have + have/2
 	}
-	if m := d.Limits.MaxTokenBytes; m > 0 && want > m+1 {
+	if m := d.Limits.MaxTokenBytes; m > 0 && m < math.MaxInt && want > m+1 {
 		want = max(m+1, have+1) // the token and the byte after it
 	}
 	if d.pos > 0 {
