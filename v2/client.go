@@ -129,9 +129,14 @@ func (c *Client) call(ctx context.Context, req Message, page int) (*response, er
 	}
 	out := &response{}
 	var exc Exception
+	limit := c.opts.MaxResponseSize
+	if limit <= 0 {
+		limit = DefaultMaxBodySize
+	}
 	dec := &soap.Decoder{
 		HeaderSpace: c.p.NamespaceSAV,
 		Location:    c.p.Location,
+		Limits:      soap.Limits{}.Sized(limit),
 		Body: func(d *xml.Decoder, start xml.StartElement) error {
 			m, err := ReadBody(d, start, c.p)
 			out.msg = m

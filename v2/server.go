@@ -20,6 +20,17 @@ import (
 // DefaultMaxBodySize caps the body of a request a server reads (4 MiB).
 const DefaultMaxBodySize = soap.DefaultMaxBodySize
 
+// XMLLimits bounds the XML documents the servers and clients read, checked
+// while reading (a document beyond them costs what was read up to the
+// offending byte): MaxDepth (default 100 levels from the Envelope; bodies
+// are also held to Profile.MaxDepth), MaxElements (262,144), MaxAttributes
+// per element (64, namespace declarations included) and MaxTokenBytes (1
+// MiB per tag, text, comment, CDATA section or processing instruction). A
+// zero field takes its default, a negative one lifts the limit; the same
+// limits serve Plan de charge SAV and InfoTravaux. A document beyond them
+// is answered fault 3 naming the limit.
+type XMLLimits = soap.Limits
+
 // ServerOptions configures [NewOIServer] and [NewOCServer].
 type ServerOptions struct {
 	// Code is this operator's code (quadrigramme); required. Requests
@@ -43,6 +54,10 @@ type ServerOptions struct {
 	// Now is the clock (times of the transactions a set does not date, and
 	// of the sav:entete); nil means time.Now.
 	Now func() time.Time
+	// Limits bounds the XML of a request (depth, elements, attributes,
+	// token length); the zero value means the SDK's defaults, the same for
+	// every SOAP service (see [XMLLimits]). MaxBodySize caps the body.
+	Limits XMLLimits
 	// Journal, when set, makes creates and sets idempotent: a request the
 	// same authenticated operator sends again gets the recorded answer (see
 	// [RequestJournal]). Nil processes every request.
@@ -291,6 +306,7 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 	dec := &soap.Decoder{
 		HeaderSpace: s.p.NamespaceSAV,
 		Location:    s.p.Location,
+		Limits:      s.opts.Limits,
 		Header: func(h *soap.Header) error {
 			x.entete = h.Entete
 			if p := h.Pagination; p != nil {
