@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/opensav/savsdk/v1a"
 )
@@ -64,14 +66,16 @@ func TestMaxRecordBytesBoundsOneCell(t *testing.T) {
 		name   string
 		quoted bool
 		fill   string
-		line   int // the line where the limit is reached
+		line   int  // the line where the limit is reached
+		utf16  bool // the file is sent in UTF-16 (with a BOM), which the reader transcodes
 	}{
-		{"unquoted", false, "x", 2},
-		{"quoted", true, "x", 2},
-		{"quoted with doubled quotes", true, `ab""`, 2},
-		{"quoted Windows-1252", true, "\xe9t\xe9 ", 2},
-		{"quoted multi-line", true, strings.Repeat("y", 1000) + "\r\n", 2 + limit/1002},
-		{"quoted multi-line LF", true, strings.Repeat("z", 30) + "\n", 2 + limit/31},
+		{"unquoted", false, "x", 2, false},
+		{"quoted", true, "x", 2, false},
+		{"quoted with doubled quotes", true, `ab""`, 2, false},
+		{"quoted Windows-1252", true, "\xe9t\xe9 ", 2, false},
+		{"quoted multi-line", true, strings.Repeat("y", 1000) + "\r\n", 2 + limit/1002, false},
+		{"quoted multi-line LF", true, strings.Repeat("z", 30) + "\n", 2 + limit/31, false},
+		{"quoted UTF-16", true, "x", 2, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,7 +83,11 @@ func TestMaxRecordBytesBoundsOneCell(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			r := v1a.NewReader(src)
+			var in io.Reader = src
+			if tt.utf16 {
+				in = transform.NewReader(src, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder())
+			}
+			r := v1a.NewReader(in)
 			r.MaxRecordBytes = limit
 			rec, err := r.Read()
 			runtime.ReadMemStats(&after)
