@@ -13,6 +13,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/internal/soap"
 )
 
 // NewXMLDecoder returns an [xml.Decoder] for r that reads any encoding the
@@ -28,11 +29,18 @@ type binding struct{ prefix, uri string }
 
 const xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
-// reader walks one element tree with an [xml.Decoder]. It tracks the
+// tokenSource is what a reader reads: an [xml.Decoder], or the tokenizer of
+// internal/soap's decoder handed to its callbacks.
+type tokenSource interface {
+	Token() (xml.Token, error)
+	InputPos() (line, column int)
+}
+
+// reader walks one element tree with a [tokenSource]. It tracks the
 // namespace bindings in scope (to resolve xsi:type values by URI), the depth
 // and, when asked, the line of every element by path.
 type reader struct {
-	d     *xml.Decoder
+	d     tokenSource
 	p     *Profile
 	scope []binding
 	marks []int
@@ -60,7 +68,7 @@ func (r *reader) valueError(t xml.StartElement, sentinel error, format string, a
 	return err
 }
 
-func newReader(d *xml.Decoder, p *Profile) *reader {
+func newReader(d tokenSource, p *Profile) *reader {
 	return &reader{d: d, p: p.orDefault()}
 }
 
@@ -383,12 +391,7 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 // mean time, UTC+00:09:21, until March 1911), is not cut to the minute,
 // which would move the time by its seconds: the time is written in UTC,
 // the same instant, which ParseDateTime reads back exactly.
-func FormatDateTime(t time.Time) string {
-	if _, off := t.Zone(); off%60 != 0 {
-		t = t.UTC()
-	}
-	return t.Format(time.RFC3339Nano)
-}
+func FormatDateTime(t time.Time) string { return soap.FormatDateTime(t) }
 
 func readEnum[T ~string](r *reader, _ xml.StartElement, v *T) error {
 	s, err := r.text()

@@ -1,16 +1,20 @@
 package soap
 
 import (
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/opensav/savsdk/codes"
+	"github.com/opensav/savsdk/internal/xmltok"
 	"github.com/opensav/savsdk/ticket"
 )
 
@@ -19,6 +23,70 @@ import (
 // (as [xml.Decoder.DecodeElement] and [xml.Decoder.Skip] do). start carries
 // every namespace binding in scope as xmlns attributes.
 type ElementFunc func(d *xml.Decoder, start xml.StartElement) error
+
+// TokenReader is what a [TokenFunc] reads its element with: the document's
+// tokens as [xml.Decoder.Token] returns them (the bytes of character data,
+// comments and the like valid until the next call), the position of the
+// last one, and Skip. An *xml.Decoder is one; [Decoder] hands its own fast
+// tokenizer, valid during the callback only.
+type TokenReader interface {
+	Token() (xml.Token, error)
+	InputPos() (line, column int)
+	Skip() error
+}
+
+var _ TokenReader = (*xml.Decoder)(nil)
+
+// TokenFunc reads one element as an [ElementFunc] does, with a
+// [TokenReader]: d is positioned right after start, and the function must
+// consume everything up to and including start's end element.
+type TokenFunc func(d TokenReader, start xml.StartElement) error
+
+// DecodeElement unmarshals the element start opens into v, as
+// [xml.Decoder.DecodeElement] does, from any TokenReader (d positioned right
+// after start, as a [TokenFunc] receives it). Names are the resolved ones d
+// gives; the namespace declarations are not shown to v.
+func DecodeElement(d TokenReader, v any, start *xml.StartElement) error {
+	if xd, ok := d.(*xml.Decoder); ok {
+		return xd.DecodeElement(v, start)
+	}
+	xd := xml.NewTokenDecoder(&resolved{d: d, first: start})
+	if _, err := xd.Token(); err != nil { // start, replayed
+		return err
+	}
+	return xd.DecodeElement(v, start)
+}
+
+// resolved replays start, then serves the tokens of d without their
+// namespace declarations, so an xml.Decoder on top of it leaves the resolved
+// names as they are.
+type resolved struct {
+	d     TokenReader
+	first *xml.StartElement
+}
+
+func (r *resolved) Token() (xml.Token, error) {
+	var tok xml.Token
+	if r.first != nil {
+		tok, r.first = *r.first, nil
+	} else {
+		var err error
+		if tok, err = r.d.Token(); err != nil {
+			return nil, err
+		}
+	}
+	if t, ok := tok.(xml.StartElement); ok {
+		attrs := make([]xml.Attr, 0, len(t.Attr))
+		for _, a := range t.Attr {
+			if _, decl := declaration(a); !decl {
+				attrs = append(attrs, a)
+			}
+		}
+		t.Attr = attrs
+		return t, nil
+	}
+	return tok, nil
+}
 
 // Decoder reads SOAP 1.1 envelopes and bare messages. Configure it before
 // use; it is then safe for concurrent use.
@@ -32,9 +100,9 @@ type Decoder struct {
 	// for a bare message). An error stops decoding and is returned as is.
 	Header func(*Header) error
 	// Body reads the body's element (not called for a Fault). Nil skips it.
-	Body ElementFunc
+	Body TokenFunc
 	// Detail reads each child element of a fault's detail. Nil skips them.
-	Detail ElementFunc
+	Detail TokenFunc
 	// Location is the zone of a horodatage written without an offset;
 	// nil means Europe/Paris.
 	Location *time.Location
@@ -70,13 +138,12 @@ type Message struct {
 // [ErrTooLarge]. Other errors of the Body and Detail callbacks are returned
 // as they are, except a bare [*xml.SyntaxError], which becomes an [*Error].
 func (dc *Decoder) Decode(r io.Reader) (*Message, error) {
-	g := newGuard(r, dc.Limits)
-	defer g.release()
-	d := newXMLDecoder(g, decodeCharset)
+	d := newTokenizer(r, dc.Limits)
+	defer releaseTokenizer(d)
 	s := &state{dc: dc, d: d}
 	m, err := s.document()
 	if err != nil {
-		if e := g.refused(); e != nil {
+		if e := refused(d); e != nil {
 			return nil, e
 		}
 		if ce, ok := err.(callbackError); ok {
@@ -85,6 +152,46 @@ func (dc *Decoder) Decode(r io.Reader) (*Message, error) {
 		return nil, s.wrap(err)
 	}
 	return m, nil
+}
+
+// tokenizers are the tokenizers of Decode, reused across documents with
+// their buffers and the names they interned.
+var tokenizers = sync.Pool{New: func() any {
+	d := xmltok.NewDecoder(nil)
+	d.SkipBOM, d.NoDirectives = true, true
+	return d
+}}
+
+// newTokenizer returns a pooled tokenizer reading r within l, which checks
+// the structural limits itself; release it after the decoding.
+func newTokenizer(r io.Reader, l Limits) *xmltok.Decoder {
+	d := tokenizers.Get().(*xmltok.Decoder)
+	b := l.bounds()
+	d.Limits = xmltok.Limits{MaxDepth: b.depth, MaxElements: b.elements, MaxAttributes: b.attrs,
+		MaxTokenBytes: int(min(b.token, math.MaxInt))}
+	d.Reset(r)
+	return d
+}
+
+func releaseTokenizer(d *xmltok.Decoder) {
+	d.Reset(nil)
+	tokenizers.Put(d)
+}
+
+// refused returns the error d stopped on when the document itself is
+// refused, a callback seeing it or not: beyond a limit, or holding a
+// directive.
+func refused(d *xmltok.Decoder) *Error {
+	var le *xmltok.LimitError
+	var de *xmltok.DirectiveError
+	switch err := d.Err(); {
+	case errors.As(err, &le):
+		return &Error{Line: le.Line, Field: "Envelope", Code: codes.ReturnCodeBadFormat,
+			Err: &LimitError{Limit: le.Limit, Max: le.Max}}
+	case errors.As(err, &de):
+		return &Error{Line: de.Line, Code: codes.ReturnCodeBadFormat, Err: errDTD}
+	}
+	return nil
 }
 
 // callbackError carries an error of a Body or Detail callback through the
@@ -97,7 +204,7 @@ type binding struct{ prefix, uri string }
 
 type state struct {
 	dc    *Decoder
-	d     *xml.Decoder
+	d     *xmltok.Decoder
 	scope [][]binding // one frame per open element the decoder walks
 }
 
@@ -208,7 +315,7 @@ func (s *state) next() (xml.Token, error) {
 		case xml.StartElement, xml.EndElement:
 			return t, nil
 		case xml.CharData:
-			if len(strings.TrimSpace(string(t))) > 0 {
+			if len(bytes.TrimSpace(t)) > 0 {
 				return t.Copy(), nil
 			}
 		case xml.Directive:
@@ -677,4 +784,14 @@ func ParseDateTime(v string, loc *time.Location) (time.Time, error) {
 }
 
 // FormatDateTime writes t as an xs:dateTime with its offset.
-func FormatDateTime(t time.Time) string { return t.Format(time.RFC3339Nano) }
+//
+// An offset that is not a whole number of minutes, which xs:dateTime cannot
+// write (Europe/Paris kept its local mean time, UTC+00:09:21, until March
+// 1911), is not cut to the minute, which would move the time by its
+// seconds: the time is written in UTC, the same instant.
+func FormatDateTime(t time.Time) string {
+	if _, off := t.Zone(); off%60 != 0 {
+		t = t.UTC()
+	}
+	return t.Format(time.RFC3339Nano)
+}
