@@ -22,6 +22,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"sync"
@@ -1132,5 +1133,457 @@ var concurrencyTests = []test{
 			}
 			last[i%20] = i
 		}
+	}},
+}
+
+// Options enable the tests of [RunWith] that only some stores can run.
+type Options struct {
+	// Reopen, when set, enables the Durability tests. It returns a new
+	// handle on the database behind s, a store that newStore or Reopen
+	// returned, which may be open or closed: as a program that restarts
+	// would open it, or as a second process would while the first runs.
+	// The tests close the handles that implement io.Closer (closing one
+	// twice must be harmless). A store in memory, which keeps nothing
+	// beyond its handle, leaves it nil: the Durability tests are skipped.
+	Reopen func(t *testing.T, s sav.Store) sav.Store
+}
+
+// RunWith runs the suite of [Run], then the Durability tests when
+// opts.Reopen is set: that closing and reopening a store keeps its tickets,
+// journal, outbox states and sequences (which go on increasing); that two
+// handles on one database update one ticket, hand out sequence numbers and
+// claim deliveries without losing or duplicating anything; and that a
+// commit that fails part way leaves nothing, in the handle and after
+// reopening.
+//
+//	func TestStore(t *testing.T) {
+//		storetest.RunWith(t, newStore, storetest.Options{
+//			Reopen: func(t *testing.T, s sav.Store) sav.Store {
+//				return openTestDatabase(t, s.(*Store).Path())
+//			},
+//		})
+//	}
+func RunWith(t *testing.T, newStore func(t *testing.T) sav.Store, opts Options) {
+	Run(t, newStore)
+	t.Run("Durability", func(t *testing.T) {
+		if opts.Reopen == nil {
+			t.Skip("storetest.Options.Reopen is nil: the store is not shared beyond its handle")
+		}
+		for _, tc := range durabilityTests {
+			t.Run(tc.name, func(t *testing.T) { tc.run(t, newStore(t), opts.Reopen) })
+		}
+	})
+}
+
+type durabilityTest struct {
+	name string
+	run  func(t *testing.T, s sav.Store, reopen func(t *testing.T, s sav.Store) sav.Store)
+}
+
+// closeStore closes s when it can be closed.
+func closeStore(t *testing.T, s sav.Store) {
+	t.Helper()
+	if c, ok := s.(io.Closer); ok {
+		noErr(t, c.Close(), "Close")
+	}
+}
+
+// snapshot is everything a store shows, read through its interface.
+type snapshot struct {
+	Tickets     []*ticket.Ticket
+	Inbound     []*sav.Inbound
+	Unresolved  []*sav.Inbound
+	Quarantined []*sav.Inbound
+	Pending     []*sav.Delivery
+	Stuck       []*sav.Delivery
+	Deliveries  []*sav.Delivery
+}
+
+func takeSnapshot(t *testing.T, s sav.Store, refs []sav.InboundRef, ids []string) snapshot {
+	t.Helper()
+	var sn snapshot
+	for _, role := range []codes.Role{codes.RoleOI, codes.RoleOC} {
+		ts, err := s.List(bg, sav.Query{Role: role})
+		noErr(t, err, "List")
+		sn.Tickets = append(sn.Tickets, ts...)
+	}
+	for _, r := range refs {
+		in, err := s.Inbound(bg, r)
+		noErr(t, err, "Inbound "+r.String())
+		sn.Inbound = append(sn.Inbound, in)
+	}
+	var err error
+	sn.Unresolved, err = s.Unresolved(bg)
+	noErr(t, err, "Unresolved")
+	sn.Quarantined, err = s.Quarantined(bg)
+	noErr(t, err, "Quarantined")
+	sn.Pending = pending(t, s)
+	sn.Stuck, err = s.Stuck(bg)
+	noErr(t, err, "Stuck")
+	for _, id := range ids {
+		d, err := s.Delivery(bg, id)
+		noErr(t, err, "Delivery "+id)
+		sn.Deliveries = append(sn.Deliveries, d)
+	}
+	return sn
+}
+
+// checkUpdates checks that the ticket key got the comments okay, each once,
+// in contiguous versions from 1 after the two records of NewTicket, and
+// that the deliveries pending are their notifications in version order.
+func checkUpdates(t *testing.T, s sav.Store, key sav.Key, okay []string) {
+	t.Helper()
+	got := get(t, s, key)
+	var seen, want []string
+	for i, r := range got.History[2:] {
+		if r.Version != i+1 {
+			t.Fatalf("history entry %d has version %d, want %d: versions must be contiguous", i+2, r.Version, i+1)
+		}
+		seen = append(seen, r.Message.Texte)
+		want = append(want, fmt.Sprintf("%s v%d", r.Message.Texte, r.Version))
+	}
+	equal(t, "version", got.Version, len(okay))
+	equal(t, "successful updates in the history, each once", slices.Sorted(slices.Values(seen)),
+		slices.Sorted(slices.Values(okay)))
+	equal(t, "deliveries, in the order of the versions", labels(pending(t, s)), want)
+}
+
+var durabilityTests = []durabilityTest{
+	{"ReopenKeepsEverything", func(t *testing.T, s sav.Store, reopen func(*testing.T, sav.Store) sav.Store) {
+		a := NewTicket("REF-A", "OI-A")
+		create(t, s, a, sav.Effects{Deliveries: []sav.Delivery{delivery("A1")}})
+		_, err := s.Update(bg, keyOf(a), func(tk *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("A2")}}, tk.Apply(Comment("kept"))
+		})
+		noErr(t, err, "Update")
+		oc := NewTicket("REF-A", "")
+		_, err = s.Create(bg, codes.RoleOC, oc, sav.Effects{})
+		noErr(t, err, "Create as OC")
+
+		var refs []sav.InboundRef
+		for _, id := range []string{"m1", "m2", "m3", "m4"} {
+			in := inbound(id)
+			if id == "m3" {
+				q := sav.Quarantine(in.Ref(), T0, "not a partner")
+				in.Outcome = &q.Outcome
+			}
+			_, _, err := s.Record(bg, in)
+			noErr(t, err, "Record "+id)
+			refs = append(refs, in.Ref())
+		}
+		noErr(t, s.Resolve(bg, sav.Resolution{Ref: refs[1], Outcome: processed(0, "AR OK")}), "Resolve m2")
+		b, c, d := keyOf(NewTicket("REF-B", "")), keyOf(NewTicket("REF-C", "")), keyOf(NewTicket("REF-D", ""))
+		_, err = s.Commit(bg, sav.Effects{
+			Deliveries: []sav.Delivery{mailDelivery("X1", "x@example.org"), delivery("B1", b), delivery("B2", b),
+				delivery("C1", c), delivery("D1", d)},
+			Outcomes: []sav.Resolution{{Ref: refs[3], Outcome: processed(0, "AR")}},
+		})
+		noErr(t, err, "Commit")
+		cl := claim(t, s, T0, 10)
+		equal(t, "claimed", labels(cl.Deliveries), []string{"A1", "X1", "B1", "C1", "D1"})
+		byLabel := map[string]*sav.Delivery{}
+		for _, d := range cl.Deliveries {
+			byLabel[d.Label] = d
+		}
+		noErr(t, s.Delivered(bg, byLabel["X1"].ID, T0.Add(time.Second)), "Delivered X1")
+		noErr(t, s.Failed(bg, byLabel["B1"].ID, sav.Failure{At: T0, Err: "fault 13", Park: true, Reason: "refused"}),
+			"park B1")
+		noErr(t, s.Failed(bg, byLabel["C1"].ID, sav.Failure{At: T0, Err: "timeout", Next: T0.Add(30 * time.Second)}),
+			"fail C1")
+		noErr(t, s.Failed(bg, byLabel["D1"].ID, sav.Failure{At: T0, Err: "fault 13", Park: true, Reason: "refused"}),
+			"park D1")
+		noErr(t, s.Abandon(bg, byLabel["D1"].ID, "agreed by phone"), "Abandon D1")
+		var lastSeq int64
+		ids := []string{}
+		for _, d := range append(pending(t, s), cl.Deliveries...) {
+			ids = append(ids, d.ID)
+			lastSeq = max(lastSeq, d.Seq)
+		}
+		for _, want := range []int64{1, 2, 3} {
+			n, err := s.NextSequence(bg, "ticket")
+			noErr(t, err, "NextSequence")
+			equal(t, "sequence", n, want)
+		}
+		before := takeSnapshot(t, s, refs, ids)
+		closeStore(t, s)
+
+		s = reopen(t, s)
+		equal(t, "the store reopened", takeSnapshot(t, s, refs, ids), before)
+		n, err := s.NextSequence(bg, "ticket")
+		noErr(t, err, "NextSequence after reopening")
+		equal(t, "sequence after reopening", n, int64(4))
+		for _, r := range refs {
+			_, dup, err := s.Record(bg, &sav.Inbound{Protocol: r.Protocol, ID: r.ID, ReceivedAt: T0})
+			noErr(t, err, "Record again")
+			if !dup {
+				t.Fatalf("%v is not a duplicate after reopening", r)
+			}
+		}
+		in, _, err := s.Record(bg, inbound("m5"))
+		noErr(t, err, "Record m5")
+		if in.Seq <= before.Inbound[len(before.Inbound)-1].Seq {
+			t.Fatalf("journal Seq %d after reopening, want more than %d", in.Seq, before.Inbound[3].Seq)
+		}
+
+		// The outbox goes on where it was: A1 in flight until its lease
+		// ends, C1 waiting for its next attempt, B1 stuck holding B2.
+		cl = claim(t, s, T0.Add(10*time.Second), 10)
+		equal(t, "claimed during A1's lease", labels(cl.Deliveries), []string{})
+		equal(t, "next due", cl.NextDue, T0.Add(30*time.Second))
+		cl = claim(t, s, T0.Add(time.Minute), 10)
+		equal(t, "claimed after A1's lease", labels(cl.Deliveries), []string{"C1", "A1"})
+		equal(t, "attempts of A1", cl.Deliveries[1].Attempts, 2)
+		noErr(t, s.Delivered(bg, cl.Deliveries[1].ID, T0.Add(time.Minute)), "Delivered A1")
+		noErr(t, s.Retry(bg, byLabel["B1"].ID, T0.Add(time.Minute)), "Retry B1")
+		equal(t, "then", claimLabels(t, s, T0.Add(time.Minute), 10), []string{"A2", "B1"})
+		ds, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("E1", keyOf(NewTicket("REF-E", "")))}})
+		noErr(t, err, "Commit after reopening")
+		if ds[0].Seq <= lastSeq {
+			t.Fatalf("delivery Seq %d after reopening, want more than %d", ds[0].Seq, lastSeq)
+		}
+		if slices.Contains(ids, ds[0].ID) {
+			t.Fatalf("delivery ID %s given again after reopening", ds[0].ID)
+		}
+
+		// And again, with nothing done in between.
+		closeStore(t, s)
+		s = reopen(t, s)
+		n, err = s.NextSequence(bg, "ticket")
+		noErr(t, err, "NextSequence after reopening twice")
+		equal(t, "sequence after reopening twice", n, int64(5))
+		equal(t, "ticket after reopening twice", get(t, s, keyOf(a)), before.Tickets[0])
+	}},
+	{"HandlesShareOneDatabase", func(t *testing.T, s sav.Store, reopen func(*testing.T, sav.Store) sav.Store) {
+		other := reopen(t, s)
+		handles := []sav.Store{s, other}
+		tk := NewTicket("REF-1", "OI-1")
+		create(t, s, tk, sav.Effects{})
+		equal(t, "created by one handle, read by the other", get(t, other, keyOf(tk)), tk)
+
+		// Updates of one ticket through both handles at once.
+		const perHandle = 10
+		var (
+			wg   sync.WaitGroup
+			mu   sync.Mutex
+			okay []string
+		)
+		start := make(chan struct{})
+		for h, hs := range handles {
+			for i := range perHandle {
+				wg.Go(func() {
+					<-start
+					text := fmt.Sprintf("handle %d message %02d", h, i)
+					_, err := hs.Update(bg, keyOf(tk), func(tk *ticket.Ticket) (sav.Effects, error) {
+						time.Sleep(200 * time.Microsecond)
+						if err := tk.Apply(Comment(text)); err != nil {
+							return sav.Effects{}, err
+						}
+						return sav.Effects{Deliveries: []sav.Delivery{delivery(fmt.Sprintf("%s v%d", text, tk.Version))}},
+							nil
+					})
+					if err != nil {
+						t.Errorf("Update through handle %d: %v", h, err)
+						return
+					}
+					mu.Lock()
+					okay = append(okay, text)
+					mu.Unlock()
+				})
+			}
+		}
+		close(start)
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+		checkUpdates(t, s, keyOf(tk), okay)
+		checkUpdates(t, other, keyOf(tk), okay)
+
+		// Sequence numbers from both handles.
+		seen := map[int64]bool{}
+		for _, hs := range handles {
+			wg.Go(func() {
+				for range 20 {
+					n, err := hs.NextSequence(bg, "ticket")
+					if err != nil {
+						t.Errorf("NextSequence: %v", err)
+						return
+					}
+					mu.Lock()
+					if seen[n] {
+						t.Errorf("number %d given twice", n)
+					}
+					seen[n] = true
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		equal(t, "numbers given", len(seen), 40)
+
+		// One create of a key wins, whichever handle makes it.
+		won := 0
+		for h, hs := range handles {
+			for i := range 5 {
+				wg.Go(func() {
+					nt := NewTicket("REF-2", fmt.Sprintf("OI-2-%d-%d", h, i))
+					_, err := hs.Create(bg, codes.RoleOI, nt, sav.Effects{})
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil:
+						won++
+					case !errors.Is(err, sav.ErrDuplicate):
+						t.Errorf("Create: %v", err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		equal(t, "creates that won", won, 1)
+
+		// Claims through both handles: each delivery once, in ticket order.
+		for _, hs := range handles {
+			for _, d := range pending(t, hs) {
+				noErr(t, hs.Abandon(bg, d.ID, "cleared for the claims"), "Abandon")
+			}
+		}
+		var ds []sav.Delivery
+		for i := range 40 {
+			ds = append(ds, delivery(fmt.Sprintf("D%03d", i), keyOf(NewTicket(fmt.Sprintf("T%d", i%8), ""))))
+		}
+		_, err := s.Commit(bg, sav.Effects{Deliveries: ds})
+		noErr(t, err, "Commit")
+		got := map[string]int{}
+		var order []string
+		for _, hs := range handles {
+			for range 2 {
+				wg.Go(func() {
+					for range 1000 {
+						c, err := hs.Claim(bg, sav.ClaimRequest{Now: T0, Limit: 2, Lease: time.Hour})
+						if err != nil {
+							t.Errorf("Claim: %v", err)
+							return
+						}
+						for _, d := range c.Deliveries {
+							mu.Lock()
+							got[d.Label]++
+							order = append(order, d.Label)
+							mu.Unlock()
+							if err := hs.Delivered(bg, d.ID, T0); err != nil {
+								t.Errorf("Delivered: %v", err)
+							}
+						}
+						mu.Lock()
+						n := len(got)
+						mu.Unlock()
+						if n == len(ds) {
+							return
+						}
+						if len(c.Deliveries) == 0 {
+							time.Sleep(time.Millisecond)
+						}
+					}
+					t.Errorf("the deliveries were not all claimed")
+				})
+			}
+		}
+		wg.Wait()
+		for l, n := range got {
+			if n != 1 {
+				t.Fatalf("%s claimed %d times", l, n)
+			}
+		}
+		last := map[int]int{}
+		for _, l := range order {
+			var i int
+			fmt.Sscanf(l, "D%03d", &i)
+			if p, ok := last[i%8]; ok && p > i {
+				t.Fatalf("ticket T%d: D%03d claimed after D%03d", i%8, i, p)
+			}
+			last[i%8] = i
+		}
+	}},
+	{"FailedCommitLeavesNothing", func(t *testing.T, s sav.Store, reopen func(*testing.T, sav.Store) sav.Store) {
+		one := NewTicket("REF-1", "OI-1")
+		create(t, s, one, sav.Effects{})
+		create(t, s, NewTicket("REF-2", "OI-2"), sav.Effects{})
+		sub := NewTicket("REF-4", "")
+		create(t, s, sub, sav.Effects{})
+		m1, m2 := inbound("m1").Ref(), inbound("m2").Ref()
+		for _, id := range []string{"m1", "m2"} {
+			_, _, err := s.Record(bg, inbound(id))
+			noErr(t, err, "Record "+id)
+		}
+		noErr(t, s.Resolve(bg, sav.Resolution{Ref: m2, Outcome: processed(0, "first")}), "Resolve m2")
+		ok := sav.Resolution{Ref: m1, Outcome: processed(0, "lost")}
+		two := []sav.Delivery{delivery("lost 1"), delivery("lost 2")}
+
+		// Each commit below fails after the part of it that a store may
+		// write first: the ticket, the deliveries, the first outcome.
+		ctx, cancel := context.WithCancel(bg)
+		_, err := s.Update(ctx, keyOf(one), func(tk *ticket.Ticket) (sav.Effects, error) {
+			defer cancel()
+			return sav.Effects{Deliveries: two, Outcomes: []sav.Resolution{ok}}, tk.Apply(Comment("lost"))
+		})
+		if err == nil {
+			t.Fatal("Update whose context ended while it ran succeeded")
+		}
+		_, err = s.Update(bg, keyOf(one), func(tk *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Deliveries: two, Outcomes: []sav.Resolution{ok,
+				{Ref: m2, Outcome: processed(0, "second")}}}, tk.Apply(Comment("lost"))
+		})
+		isErr(t, err, sav.ErrResolved, "Update whose second outcome is resolved")
+		_, err = s.Create(bg, codes.RoleOI, NewTicket("REF-3", "OI-3"), sav.Effects{Deliveries: two,
+			Outcomes: []sav.Resolution{ok, {Ref: inbound("unknown").Ref(), Outcome: processed(0, "")}}})
+		isErr(t, err, sav.ErrNotFound, "Create whose second outcome is unknown")
+		_, err = s.Commit(bg, sav.Effects{Deliveries: two, Outcomes: []sav.Resolution{ok, ok}})
+		isErr(t, err, sav.ErrResolved, "Commit resolving one message twice")
+		_, err = s.Update(bg, keyOf(sub), func(tk *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Deliveries: two, Outcomes: []sav.Resolution{ok}},
+				tk.Apply(ticket.Transaction{Kind: ticket.KindAcknowledge, Sender: codes.RoleOI, At: T0.Add(time.Minute),
+					ReferenceSigSAVOI: "OI-2"})
+		})
+		isErr(t, err, sav.ErrDuplicate, "Update taking another ticket's OI key")
+		_, err = s.Create(bg, codes.RoleOI, NewTicket("REF-5", "OI-2"), sav.Effects{Deliveries: two,
+			Outcomes: []sav.Resolution{ok}})
+		isErr(t, err, sav.ErrDuplicate, "Create with another ticket's OI key")
+
+		check := func(what string, s sav.Store) {
+			t.Helper()
+			equal(t, what+": REF-1", get(t, s, keyOf(one)), one)
+			equal(t, what+": REF-4", get(t, s, keyOf(sub)), sub)
+			for _, ref := range []string{"REF-3", "REF-5"} {
+				_, err := s.Get(bg, keyOf(NewTicket(ref, "")))
+				isErr(t, err, sav.ErrNotFound, what+": "+ref)
+			}
+			_, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-3"})
+			isErr(t, err, sav.ErrNotFound, what+": OI-3")
+			got, err := s.GetByOI(bg, sav.OIKey{Role: codes.RoleOI, CodeOI: "FTEL", ReferenceSigSAVOI: "OI-2"})
+			noErr(t, err, what+": OI-2")
+			equal(t, what+": OI-2's ticket", got.ReferenceSigSAVRaccoOC, "REF-2")
+			equal(t, what+": deliveries", labels(pending(t, s)), []string{})
+			un, err := s.Unresolved(bg)
+			noErr(t, err, what+": Unresolved")
+			if len(un) != 1 || un[0].Ref() != m1 {
+				t.Fatalf("%s: unresolved %+v, want m1 alone", what, un)
+			}
+			in, err := s.Inbound(bg, m2)
+			noErr(t, err, what+": Inbound m2")
+			equal(t, what+": m2's outcome", string(in.Outcome.Response), "first")
+		}
+		check("after the failed commits", s)
+		closeStore(t, s)
+		s = reopen(t, s)
+		check("after reopening", s)
+
+		// The store works on: the outcome refused above can be recorded.
+		_, err = s.Update(bg, keyOf(one), func(tk *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("kept")}, Outcomes: []sav.Resolution{ok}},
+				tk.Apply(Comment("kept"))
+		})
+		noErr(t, err, "Update after reopening")
+		equal(t, "version", get(t, s, keyOf(one)).Version, one.Version+1)
+		equal(t, "deliveries", labels(pending(t, s)), []string{"kept"})
 	}},
 }
