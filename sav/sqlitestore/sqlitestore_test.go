@@ -25,7 +25,9 @@ func open(t testing.TB, path string) *sqlitestore.Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) sav.Store {
+	storetest.RunWith(t, func(t *testing.T) sav.Store {
 		return open(t, filepath.Join(t.TempDir(), "sav.db"))
+	}, storetest.Options{
+		Reopen: func(t *testing.T, s sav.Store) sav.Store { return open(t, s.(*sqlitestore.Store).Path()) },
 	})
 }
