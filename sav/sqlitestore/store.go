@@ -154,12 +154,12 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	}
 	s := &Store{path: abs, now: o.Now, subs: map[int]chan struct{}{}}
 
-	params := url.Values{}
-	params.Set("_busy_timeout", strconv.FormatInt(o.BusyTimeout.Milliseconds(), 10))
-	params.Set("_foreign_keys", "1")
-	params.Set("_synchronous", "FULL")
-	w := params
+	busy := strconv.FormatInt(max(1, o.BusyTimeout.Milliseconds()), 10)
+	w := url.Values{}
+	w.Set("_busy_timeout", busy)
+	w.Set("_foreign_keys", "1")
 	w.Set("_journal_mode", "WAL")
+	w.Set("_synchronous", "FULL")
 	w.Set("_txlock", "immediate")
 	if s.w, err = sql.Open("sqlite", dsn(abs, w)); err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", abs, err)
@@ -174,7 +174,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	}
 
 	r := url.Values{}
-	r.Set("_busy_timeout", params.Get("_busy_timeout"))
+	r.Set("_busy_timeout", busy)
 	r.Set("_foreign_keys", "1")
 	r.Set("_query_only", "1")
 	if s.r, err = sql.Open("sqlite", dsn(abs, r)); err != nil {

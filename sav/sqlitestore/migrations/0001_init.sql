@@ -13,7 +13,7 @@ CREATE TABLE tickets (
 	ref_oi   TEXT    NOT NULL DEFAULT '',
 	terminal INTEGER NOT NULL CHECK (terminal IN (0, 1)),
 	data     BLOB    NOT NULL,
-	-- Get, Update, and List by CodeOC.
+	-- Get and Update.
 	UNIQUE (role, code_oc, ref_oc)
 );
 
@@ -21,9 +21,10 @@ CREATE TABLE tickets (
 CREATE UNIQUE INDEX tickets_oi_key ON tickets (role, code_oi, ref_oi) WHERE ref_oi <> '';
 
 -- List in its order (CodeOI, ReferenceSigSAVOI, CodeOC,
--- ReferenceSigSAVRaccoOC), by CodeOI, and the open tickets.
+-- ReferenceSigSAVRaccoOC): all, by CodeOI, the open ones, and by CodeOC.
 CREATE INDEX tickets_list ON tickets (role, code_oi, ref_oi, code_oc, ref_oc);
 CREATE INDEX tickets_list_open ON tickets (role, code_oi, ref_oi, code_oc, ref_oc) WHERE terminal = 0;
+CREATE INDEX tickets_list_oc ON tickets (role, code_oc, code_oi, ref_oi, ref_oc);
 
 -- Journal: one row per inbound message. disposition is 0 while pending,
 -- then sav.Disposition (1 processed, 2 quarantined); processed_order is
@@ -86,7 +87,7 @@ CREATE TABLE deliveries (
 -- Claim: the ready deliveries by readiness, then Seq; and NextDue.
 CREATE INDEX deliveries_ready ON deliveries (due, seq) WHERE front = 1 AND due IS NOT NULL;
 
--- Pending and Stuck, by Seq.
+-- Pending and Stuck, by Seq (sorting the waiting deliveries only).
 CREATE INDEX deliveries_status ON deliveries (status, seq);
 
 -- The lanes of the deliveries that are not final, one row per lane of each.
