@@ -1,0 +1,528 @@
+package pgstore
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/opensav/savsdk/sav"
+)
+
+const (
+	// sqlLockLanes takes the advisory locks of the lanes of the
+	// deliveries a commit enqueues, in the order of their keys (so two
+	// commits never wait for each other in a cycle), until the commit ends.
+	// Deliveries of a lane thus get their Seq in commit order: a claim
+	// never sees a later delivery of a lane before an earlier one.
+	sqlLockLanes = `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k`
+
+	// sqlEnqueue inserts a pending delivery and its lanes, and returns its
+	// Seq (once per lane).
+	sqlEnqueue = `WITH d AS (
+	INSERT INTO sav_deliveries (id, protocol, dest_code, dest_address, content_type, body, tickets,
+		destination_order, label, idempotency_key, status, next_attempt, due_at, enqueued_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12)
+	RETURNING seq)
+INSERT INTO sav_lanes (lane, seq) SELECT l, d.seq FROM d, unnest($13::text[]) AS l
+RETURNING seq`
+
+	sqlNotify = `SELECT pg_notify($1, '')`
+
+	// sqlClaim claims the ready deliveries: pending and due, or in flight
+	// with an ended lease, first of each of their lanes (no lane row with a
+	// lower seq), in the order they became ready. Rows another claim holds
+	// are skipped; a row changed meanwhile is checked again by the
+	// database before it is taken.
+	sqlClaim = `WITH c AS (
+	SELECT d.seq, d.due_at AS was_due FROM sav_deliveries d
+	WHERE d.status IN (1, 2) AND (d.due_at IS NULL OR d.due_at <= $1)
+		AND NOT EXISTS (SELECT 1 FROM sav_lanes l JOIN sav_lanes e ON e.lane = l.lane AND e.seq < l.seq
+			WHERE l.seq = d.seq)
+	ORDER BY d.due_at NULLS FIRST, d.seq
+	LIMIT $2
+	FOR UPDATE OF d SKIP LOCKED)
+UPDATE sav_deliveries d SET status = 2, attempts = d.attempts + 1, lease_until = $3, due_at = $3,
+	claim_token = gen_random_uuid()::text
+FROM c WHERE d.seq = c.seq
+RETURNING c.was_due, ` + deliveryColumnsD
+
+	// sqlNextDue is when the next delivery first of its lanes becomes
+	// ready (NULL: now).
+	sqlNextDue = `SELECT d.due_at FROM sav_deliveries d
+WHERE d.status IN (1, 2)
+	AND NOT EXISTS (SELECT 1 FROM sav_lanes l JOIN sav_lanes e ON e.lane = l.lane AND e.seq < l.seq
+		WHERE l.seq = d.seq)
+ORDER BY d.due_at NULLS FIRST, d.seq
+LIMIT 1`
+
+	// sqlFinish makes a delivery final ($2: 4 delivered or 5 abandoned)
+	// from the statuses $3 allows, deletes its lanes and, when a delivery
+	// waited behind it, notifies the dispatchers. It returns whether it
+	// changed the row, whether it notified, and the status the statement
+	// saw before (NULL: no such delivery).
+	sqlFinish = `WITH d AS (
+	UPDATE sav_deliveries SET status = $2::smallint,
+		delivered_at = CASE WHEN $2::smallint = 4 THEN $4::timestamptz ELSE delivered_at END,
+		lease_until = CASE WHEN $2::smallint = 4 THEN NULL ELSE lease_until END,
+		reason = CASE WHEN $2::smallint = 5 THEN $5 ELSE reason END,
+		due_at = NULL, claim_token = NULL
+	WHERE id = $1 AND status = ANY ($3::smallint[])
+	RETURNING seq),
+gone AS (DELETE FROM sav_lanes l USING d WHERE l.seq = d.seq RETURNING l.lane, l.seq),
+woken AS (SELECT pg_notify($6, '') FROM gone
+	WHERE EXISTS (SELECT 1 FROM sav_lanes n WHERE n.lane = gone.lane AND n.seq > gone.seq) LIMIT 1)
+SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM woken), (SELECT status FROM sav_deliveries WHERE id = $1)`
+
+	sqlFailed = `UPDATE sav_deliveries SET last_attempt_at = $2, last_error = $3, lease_until = NULL, claim_token = NULL,
+	status = CASE WHEN $4 THEN 3 ELSE 1 END,
+	reason = CASE WHEN $4 THEN $5 ELSE reason END,
+	next_attempt = CASE WHEN $4 THEN NULL ELSE $6::timestamptz END,
+	due_at = CASE WHEN $4 THEN NULL ELSE $6::timestamptz END
+WHERE id = $1 AND status = 2
+RETURNING seq`
+
+	sqlRetry = `WITH u AS (
+	UPDATE sav_deliveries SET status = 1, attempts = 0, reason = '', next_attempt = $2, due_at = $2
+	WHERE id = $1 AND status = 3
+	RETURNING seq)
+SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM (SELECT pg_notify($3, '') FROM u) n)`
+
+	sqlDeliveryStatus = `SELECT status FROM sav_deliveries WHERE id = $1`
+
+	deliveryColumns = `seq, id, protocol, dest_code, dest_address, content_type, body, tickets, destination_order,
+	label, idempotency_key, status, next_attempt, enqueued_at, attempts, last_attempt_at, last_error, lease_until,
+	delivered_at, reason`
+	deliveryColumnsD = `d.seq, d.id, d.protocol, d.dest_code, d.dest_address, d.content_type, d.body, d.tickets,
+	d.destination_order, d.label, d.idempotency_key, d.status, d.next_attempt, d.enqueued_at, d.attempts,
+	d.last_attempt_at, d.last_error, d.lease_until, d.delivered_at, d.reason`
+
+	sqlDelivery = `SELECT ` + deliveryColumns + ` FROM sav_deliveries WHERE id = $1`
+	sqlPending  = `SELECT ` + deliveryColumns + ` FROM sav_deliveries WHERE status IN (1, 2) ORDER BY seq`
+	sqlStuck    = `SELECT ` + deliveryColumns + ` FROM sav_deliveries WHERE status = 3 ORDER BY seq`
+
+	// sqlResolve records an outcome if the entry is pending, and returns
+	// whether it did, and the entry's disposition the statement saw (NULL:
+	// no entry; 0: pending, so resolved meanwhile by another).
+	sqlResolve = `WITH u AS (
+	UPDATE sav_journal SET disposition = $3, outcome_at = $4, code = $5, reason = $6, response_type = $7,
+		response = $8, resolved_seq = nextval('sav_journal_resolved')
+	WHERE protocol = $1 AND id = $2 AND disposition IS NULL
+	RETURNING 1)
+SELECT (SELECT count(*) FROM u), (SELECT coalesce(disposition, 0) FROM sav_journal WHERE protocol = $1 AND id = $2)`
+)
+
+// prepareDeliveries checks and copies the deliveries of a commit, tying
+// those about no ticket to key (when set), and gives each its ID.
+func prepareDeliveries(in []sav.Delivery, key sav.Key) ([]*sav.Delivery, error) {
+	out := make([]*sav.Delivery, len(in))
+	for i := range in {
+		d := in[i].Clone()
+		if len(d.Tickets) == 0 && !key.IsZero() {
+			d.Tickets = []sav.Key{key}
+		}
+		if err := d.Check(); err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+func checkResolutions(rs []sav.Resolution) error {
+	for _, r := range rs {
+		if err := checkResolution(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkResolution(r sav.Resolution) error {
+	if err := r.Ref.Check(); err != nil {
+		return err
+	}
+	if d := r.Outcome.Disposition; d != sav.DispositionProcessed && d != sav.DispositionQuarantined {
+		return fmt.Errorf("sav: inbound %v: outcome without disposition: %w", r.Ref, sav.ErrInvalid)
+	}
+	return nil
+}
+
+// laneName is the text of a lane in sav_lanes: a JSON array, so that no
+// two lanes share one.
+func laneName(l sav.Lane) string {
+	var parts []string
+	if !l.Ticket.IsZero() {
+		parts = []string{"ticket", string(l.Ticket.Role), l.Ticket.CodeOC, l.Ticket.ReferenceSigSAVRaccoOC}
+	} else {
+		parts = []string{"destination", l.Destination.Code, l.Destination.Address}
+	}
+	b, _ := json.Marshal(parts)
+	return string(b)
+}
+
+// commitEffects writes, in tx, the statement b already holds (read by
+// first), the outcomes rs and the deliveries ds, in one round trip. It
+// fills in what the store assigns to each delivery.
+func (s *Store) commitEffects(ctx context.Context, tx pgx.Tx, b *pgx.Batch, first func(pgx.BatchResults) error,
+	ds []*sav.Delivery, rs []sav.Resolution) error {
+	if b == nil {
+		b = &pgx.Batch{}
+	}
+	now := norm(s.now())
+	names := make([][]string, len(ds))
+	var locks []int32
+	for i, d := range ds {
+		for _, l := range d.Lanes() {
+			n := laneName(l)
+			names[i] = append(names[i], n)
+			locks = append(locks, int32(hash32(s.schema, n)))
+		}
+	}
+	if len(locks) > 0 {
+		slices.Sort(locks)
+		b.Queue(sqlLockLanes, lockLanes, slices.Compact(locks))
+	}
+	for _, r := range rs {
+		o := r.Outcome
+		b.Queue(sqlResolve, string(r.Ref.Protocol), r.Ref.ID, int16(o.Disposition), ts(o.At), int(o.Code),
+			clean(o.Reason), o.ContentType, o.Response)
+	}
+	for i, d := range ds {
+		d.ID = rand.Text()
+		if d.IdempotencyKey == "" {
+			d.IdempotencyKey = d.ID
+		}
+		d.Status = sav.DeliveryPending
+		d.EnqueuedAt = now
+		d.NextAttempt = norm(d.NextAttempt)
+		d.Attempts = 0
+		d.LastAttemptAt, d.LastError, d.LeaseUntil, d.DeliveredAt, d.Reason = time.Time{}, "", time.Time{}, time.Time{}, ""
+		var tickets []byte
+		if d.Tickets != nil {
+			tickets, _ = json.Marshal(d.Tickets)
+		}
+		b.Queue(sqlEnqueue, d.ID, string(d.Protocol), d.Destination.Code, d.Destination.Address, d.ContentType,
+			d.Body, tickets, d.DestinationOrder, d.Label, d.IdempotencyKey, ts(d.NextAttempt), now, names[i])
+	}
+	if len(ds) > 0 {
+		b.Queue(sqlNotify, s.channel)
+	}
+	br := tx.SendBatch(ctx, b)
+	err := func() error {
+		if first != nil {
+			if err := first(br); err != nil {
+				return err
+			}
+		}
+		if len(locks) > 0 {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		for _, r := range rs {
+			if err := resolved(br.QueryRow(), r.Ref); err != nil {
+				return err
+			}
+		}
+		for _, d := range ds {
+			if err := br.QueryRow().Scan(&d.Seq); err != nil {
+				return err
+			}
+		}
+		if len(ds) > 0 {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// resolved reads the answer to sqlResolve.
+func resolved(row pgx.Row, ref sav.InboundRef) error {
+	var (
+		n    int64
+		disp *int16
+	)
+	if err := row.Scan(&n, &disp); err != nil {
+		return err
+	}
+	switch {
+	case n == 1:
+		return nil
+	case disp == nil:
+		return fmt.Errorf("sav: inbound %v: %w", ref, sav.ErrNotFound)
+	case *disp == 0:
+		return fmt.Errorf("sav: inbound %v was resolved meanwhile: %w", ref, sav.ErrResolved)
+	default:
+		return fmt.Errorf("sav: inbound %v is %v: %w", ref, sav.Disposition(*disp), sav.ErrResolved)
+	}
+}
+
+// Commit implements [sav.Outbox.Commit], in one transaction.
+func (s *Store) Commit(ctx context.Context, fx sav.Effects) ([]*sav.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ds, err := prepareDeliveries(fx.Deliveries, sav.Key{})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResolutions(fx.Outcomes); err != nil {
+		return nil, err
+	}
+	err = s.inTx(ctx, func(tx pgx.Tx) error { return s.commitEffects(ctx, tx, nil, nil, ds, fx.Outcomes) })
+	if err != nil {
+		return nil, fail(ctx, "commit", err)
+	}
+	s.notifyIf(len(ds) > 0)
+	out := make([]*sav.Delivery, len(ds))
+	for i, d := range ds {
+		out[i] = d.Clone()
+	}
+	return out, nil
+}
+
+// scanDelivery scans the deliveryColumns of a row, after extra.
+func scanDelivery(row pgx.Row, extra ...any) (*sav.Delivery, error) {
+	var (
+		d                                 sav.Delivery
+		protocol                          string
+		tickets                           []byte
+		status                            int16
+		next, enq, last, lease, delivered pgtype.Timestamptz
+		attempts                          int32
+	)
+	err := row.Scan(append(extra, &d.Seq, &d.ID, &protocol, &d.Destination.Code, &d.Destination.Address,
+		&d.ContentType, &d.Body, &tickets, &d.DestinationOrder, &d.Label, &d.IdempotencyKey, &status, &next,
+		&enq, &attempts, &last, &d.LastError, &lease, &delivered, &d.Reason)...)
+	if err != nil {
+		return nil, err
+	}
+	if tickets != nil {
+		if err := json.Unmarshal(tickets, &d.Tickets); err != nil {
+			return nil, fmt.Errorf("pgstore: decoding the tickets of delivery %q: %w", d.ID, err)
+		}
+	}
+	d.Protocol = sav.Protocol(protocol)
+	d.Status = sav.DeliveryStatus(status)
+	d.NextAttempt, d.EnqueuedAt, d.LastAttemptAt, d.LeaseUntil, d.DeliveredAt = tt(next), tt(enq), tt(last),
+		tt(lease), tt(delivered)
+	d.Attempts = int(attempts)
+	return &d, nil
+}
+
+// Claim implements [sav.Outbox.Claim] with SELECT … FOR UPDATE SKIP LOCKED:
+// claims in several processes at once take different deliveries. Leases
+// are compared with req.Now: the clocks of the processes that share an
+// outbox must agree to well within a lease.
+func (s *Store) Claim(ctx context.Context, req sav.ClaimRequest) (sav.Claimed, error) {
+	if err := ctx.Err(); err != nil {
+		return sav.Claimed{}, err
+	}
+	if req.Limit < 1 || req.Lease <= 0 {
+		return sav.Claimed{}, fmt.Errorf("sav: claim: limit %d and lease %v must be positive: %w", req.Limit,
+			req.Lease, sav.ErrInvalid)
+	}
+	now := norm(req.Now)
+	lease := norm(req.Now.Add(req.Lease))
+	rows, err := s.pool.Query(ctx, sqlClaim, now, req.Limit, lease)
+	if err != nil {
+		return sav.Claimed{}, fail(ctx, "claim", err)
+	}
+	type claimed struct {
+		due pgtype.Timestamptz
+		d   *sav.Delivery
+	}
+	var cs []claimed
+	for rows.Next() {
+		var c claimed
+		if c.d, err = scanDelivery(rows, &c.due); err != nil {
+			rows.Close()
+			return sav.Claimed{}, fail(ctx, "claim", err)
+		}
+		cs = append(cs, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return sav.Claimed{}, fail(ctx, "claim", err)
+	}
+	slices.SortFunc(cs, func(a, b claimed) int {
+		return cmp.Or(tt(a.due).Compare(tt(b.due)), cmp.Compare(a.d.Seq, b.d.Seq))
+	})
+	var out sav.Claimed
+	for _, c := range cs {
+		out.Deliveries = append(out.Deliveries, c.d)
+	}
+	var due pgtype.Timestamptz
+	switch err := s.pool.QueryRow(ctx, sqlNextDue).Scan(&due); {
+	case err == nil:
+		out.NextDue = tt(due)
+	case !errors.Is(err, pgx.ErrNoRows):
+		return sav.Claimed{}, fail(ctx, "claim", err)
+	}
+	return out, nil
+}
+
+// Delivered implements [sav.Outbox.Delivered].
+func (s *Store) Delivered(ctx context.Context, id string, at time.Time) error {
+	return s.finish(ctx, id, sav.DeliveryDelivered, []int16{1, 2, 3}, norm(at), "")
+}
+
+// Abandon implements [sav.Outbox.Abandon].
+func (s *Store) Abandon(ctx context.Context, id string, reason string) error {
+	return s.finish(ctx, id, sav.DeliveryAbandoned, []int16{1, 3}, time.Time{}, clean(reason))
+}
+
+func (s *Store) finish(ctx context.Context, id string, to sav.DeliveryStatus, from []int16, at time.Time,
+	reason string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var (
+		changed, woken int64
+		status         *int16
+	)
+	err := s.pool.QueryRow(ctx, sqlFinish, id, int16(to), from, ts(at), reason, s.channel).
+		Scan(&changed, &woken, &status)
+	if err != nil {
+		return fail(ctx, "finish delivery", err)
+	}
+	if changed == 1 {
+		s.notifyIf(woken > 0)
+		return nil
+	}
+	if status != nil && slices.Contains(from, *status) {
+		// Changed meanwhile by another: read it again.
+		if status, err = s.deliveryStatus(ctx, id); err != nil {
+			return err
+		}
+	}
+	switch {
+	case status == nil:
+		return fmt.Errorf("sav: delivery %q: %w", id, sav.ErrNotFound)
+	case to == sav.DeliveryDelivered && sav.DeliveryStatus(*status) == sav.DeliveryDelivered:
+		return nil
+	case to == sav.DeliveryDelivered:
+		return fmt.Errorf("sav: delivery %q is %v: %w", id, sav.DeliveryStatus(*status), sav.ErrDeliveryState)
+	default:
+		return fmt.Errorf("sav: delivery %q is %v: only a pending or stuck delivery can be abandoned: %w", id,
+			sav.DeliveryStatus(*status), sav.ErrDeliveryState)
+	}
+}
+
+func (s *Store) deliveryStatus(ctx context.Context, id string) (*int16, error) {
+	var status int16
+	err := s.pool.QueryRow(ctx, sqlDeliveryStatus, id).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fail(ctx, "delivery status", err)
+	}
+	return &status, nil
+}
+
+// notInState returns the error of an operation refused because delivery id
+// is not in the status it needs.
+func (s *Store) notInState(ctx context.Context, id, need string) error {
+	status, err := s.deliveryStatus(ctx, id)
+	if err != nil {
+		return err
+	}
+	if status == nil {
+		return fmt.Errorf("sav: delivery %q: %w", id, sav.ErrNotFound)
+	}
+	return fmt.Errorf("sav: delivery %q is %v, not %s: %w", id, sav.DeliveryStatus(*status), need,
+		sav.ErrDeliveryState)
+}
+
+// Failed implements [sav.Outbox.Failed].
+func (s *Store) Failed(ctx context.Context, id string, f sav.Failure) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var seq int64
+	err := s.pool.QueryRow(ctx, sqlFailed, id, ts(norm(f.At)), clean(f.Err), f.Park, clean(f.Reason),
+		ts(norm(f.Next))).Scan(&seq)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s.notInState(ctx, id, "in flight")
+	}
+	return fail(ctx, "failed", err)
+}
+
+// Retry implements [sav.Outbox.Retry].
+func (s *Store) Retry(ctx context.Context, id string, at time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var n, woken int64
+	if err := s.pool.QueryRow(ctx, sqlRetry, id, ts(norm(at)), s.channel).Scan(&n, &woken); err != nil {
+		return fail(ctx, "retry", err)
+	}
+	if n == 0 {
+		return s.notInState(ctx, id, "stuck")
+	}
+	s.notifyIf(true)
+	return nil
+}
+
+// Delivery implements [sav.Outbox.Delivery].
+func (s *Store) Delivery(ctx context.Context, id string) (*sav.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	d, err := scanDelivery(s.pool.QueryRow(ctx, sqlDelivery, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("sav: delivery %q: %w", id, sav.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fail(ctx, "delivery", err)
+	}
+	return d, nil
+}
+
+// Pending implements [sav.Outbox.Pending].
+func (s *Store) Pending(ctx context.Context) ([]*sav.Delivery, error) {
+	return s.listDeliveries(ctx, sqlPending)
+}
+
+// Stuck implements [sav.Outbox.Stuck].
+func (s *Store) Stuck(ctx context.Context) ([]*sav.Delivery, error) {
+	return s.listDeliveries(ctx, sqlStuck)
+}
+
+func (s *Store) listDeliveries(ctx context.Context, query string) ([]*sav.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, query)
+	if err != nil {
+		return nil, fail(ctx, "list deliveries", err)
+	}
+	defer rows.Close()
+	var out []*sav.Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fail(ctx, "list deliveries", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fail(ctx, "list deliveries", err)
+	}
+	return out, nil
+}
