@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opensav/savsdk/internal/infowire"
+	"github.com/opensav/savsdk/internal/soap"
 	"github.com/opensav/savsdk/ticket"
 )
 
@@ -65,7 +66,7 @@ func (d dateTime) MarshalText() ([]byte, error) {
 	if d.IsZero() {
 		return nil, nil
 	}
-	return []byte(d.In(ticket.Paris).Format(time.RFC3339Nano)), nil
+	return []byte(soap.FormatDateTime(d.In(ticket.Paris))), nil
 }
 
 func (d *dateTime) UnmarshalText(b []byte) error {
