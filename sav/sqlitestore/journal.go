@@ -33,7 +33,7 @@ func (s *Store) Record(ctx context.Context, in *sav.Inbound) (*sav.Inbound, bool
 		stored *sav.Inbound
 		dup    bool
 	)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		args := []any{in.Protocol, in.ID, in.From, in.CodeOperator, ts(in.ReceivedAt), in.ContentType, blob(in.Body),
 			int(o.Disposition), nil, nil, nil, nil, nil}
 		if in.Outcome != nil {
@@ -62,11 +62,11 @@ func (s *Store) Resolve(ctx context.Context, r sav.Resolution) error {
 	if err := checkResolution(r); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx *sql.Tx) error { return s.resolve(ctx, tx, r) })
+	return s.write(ctx, func(tx db) error { return s.resolve(ctx, tx, r) })
 }
 
 // resolve records the outcome r of a pending entry in tx.
-func (s *Store) resolve(ctx context.Context, tx *sql.Tx, r sav.Resolution) error {
+func (s *Store) resolve(ctx context.Context, tx db, r sav.Resolution) error {
 	o := r.Outcome
 	res, err := tx.ExecContext(ctx, sqlResolve, int(o.Disposition), ts(o.At), int(o.Code), o.Reason, o.ContentType,
 		blob(o.Response), r.Ref.Protocol, r.Ref.ID)
@@ -104,7 +104,7 @@ func (s *Store) Inbound(ctx context.Context, ref sav.InboundRef) (*sav.Inbound, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	in, err := scanInbound(s.r.QueryRowContext(ctx, sqlInbound, ref.Protocol, ref.ID))
+	in, err := scanInbound(s.read().QueryRowContext(ctx, sqlInbound, ref.Protocol, ref.ID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlitestore: inbound %v: %w", ref, sav.ErrNotFound)
 	}
@@ -128,7 +128,7 @@ func (s *Store) listInbound(ctx context.Context, d sav.Disposition) ([]*sav.Inbo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, sqlByDisposition, int(d))
+	rows, err := s.read().QueryContext(ctx, sqlByDisposition, int(d))
 	if err != nil {
 		return nil, s.dbErr("journal", err)
 	}
@@ -151,7 +151,7 @@ func (s *Store) listInbound(ctx context.Context, d sav.Disposition) ([]*sav.Inbo
 // processed, it deletes them while r lets the first one go.
 func (s *Store) Forget(ctx context.Context, r sav.Retention) (int, error) {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		var total int64
 		if err := tx.QueryRowContext(ctx, sqlCountProcessed).Scan(&total); err != nil {
 			return s.dbErr("forget", err)

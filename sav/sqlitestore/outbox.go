@@ -37,7 +37,7 @@ func prepare(key sav.Key, fx sav.Effects) ([]*sav.Delivery, error) {
 // commitEffects enqueues ds and records rs in tx, in that order, and
 // returns the stored deliveries when stored is set. It reports whether a
 // delivery was enqueued (subscribers are told after the commit).
-func (s *Store) commitEffects(ctx context.Context, tx *sql.Tx, ds []*sav.Delivery, rs []sav.Resolution,
+func (s *Store) commitEffects(ctx context.Context, tx db, ds []*sav.Delivery, rs []sav.Resolution,
 	stored *[]*sav.Delivery) (bool, error) {
 	if len(ds) > 0 {
 		now := ts(s.now())
@@ -61,7 +61,7 @@ func (s *Store) commitEffects(ctx context.Context, tx *sql.Tx, ds []*sav.Deliver
 
 // enqueue inserts d in the outbox and in its lanes; it is front when all
 // of them were empty.
-func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, d *sav.Delivery, now string) (*sav.Delivery, error) {
+func (s *Store) enqueue(ctx context.Context, tx db, d *sav.Delivery, now string) (*sav.Delivery, error) {
 	lanes := d.Lanes()
 	names := make([]string, len(lanes))
 	front := true
@@ -130,7 +130,7 @@ func (s *Store) Commit(ctx context.Context, fx sav.Effects) ([]*sav.Delivery, er
 		out    []*sav.Delivery
 		notify bool
 	)
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx db) error {
 		out = out[:0]
 		var err error
 		notify, err = s.commitEffects(ctx, tx, ds, fx.Outcomes, &out)
@@ -158,7 +158,7 @@ func (s *Store) Claim(ctx context.Context, req sav.ClaimRequest) (sav.Claimed, e
 			req.Limit, req.Lease, sav.ErrInvalid)
 	}
 	var c sav.Claimed
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		c = sav.Claimed{}
 		rows, err := tx.QueryContext(ctx, sqlReady, ts(req.Now), req.Limit)
 		if err != nil {
@@ -212,7 +212,7 @@ const (
 // says how. The change is written, and a final delivery leaves its lanes.
 func (s *Store) change(ctx context.Context, id string, fn func(d *sav.Delivery) (changed, error)) error {
 	var notify bool
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		notify = false
 		d, err := scanDelivery(tx.QueryRowContext(ctx, sqlDelivery, id))
 		if errors.Is(err, sql.ErrNoRows) {
@@ -256,7 +256,7 @@ func (s *Store) change(ctx context.Context, id string, fn func(d *sav.Delivery) 
 
 // leaveLanes removes the final delivery d from its lanes, and makes front
 // the deliveries that now head all of theirs; it reports whether one did.
-func (s *Store) leaveLanes(ctx context.Context, tx *sql.Tx, d *sav.Delivery) (bool, error) {
+func (s *Store) leaveLanes(ctx context.Context, tx db, d *sav.Delivery) (bool, error) {
 	if _, err := tx.ExecContext(ctx, sqlLeaveLanes, d.Seq); err != nil {
 		return false, s.dbErr("delivery", err)
 	}
@@ -355,7 +355,7 @@ func (s *Store) Delivery(ctx context.Context, id string) (*sav.Delivery, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	d, err := scanDelivery(s.r.QueryRowContext(ctx, sqlDelivery, id))
+	d, err := scanDelivery(s.read().QueryRowContext(ctx, sqlDelivery, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("sqlitestore: delivery %q: %w", id, sav.ErrNotFound)
 	}
@@ -379,7 +379,7 @@ func (s *Store) listDeliveries(ctx context.Context, a, b sav.DeliveryStatus) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, sqlByStatus, a, b)
+	rows, err := s.read().QueryContext(ctx, sqlByStatus, a, b)
 	if err != nil {
 		return nil, s.dbErr("outbox", err)
 	}

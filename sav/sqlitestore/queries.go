@@ -122,3 +122,19 @@ const (
 ON CONFLICT (name) DO UPDATE SET value = value + 1
 RETURNING value`
 )
+
+// The statements prepared once, on the writer connection and on the
+// readers.
+var (
+	writerStatements = []string{
+		sqlInsertTicket, sqlGetTicket, sqlGetByOI, sqlUpdate,
+		sqlRecord, sqlInbound, sqlResolve, sqlDisposition,
+		sqlCountProcessed, sqlFirstKept, sqlForgetBefore, sqlForgetAll,
+		sqlLaneTaken, sqlEnqueue, sqlAddToLane, sqlDelivery, sqlReady, sqlClaimOne, sqlNextDue, sqlSetState,
+		sqlLeaveLanes, sqlLaneHead, sqlPromote,
+		sqlNextSequence,
+	}
+	readerStatements = []string{
+		sqlGetTicket, sqlGetByOI, sqlInbound, sqlByDisposition, sqlDelivery, sqlByStatus,
+	}
+)

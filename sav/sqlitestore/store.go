@@ -46,6 +46,10 @@ type Store struct {
 	// r serves the reads, which see the last committed state (WAL).
 	r *sql.DB
 
+	// ws and rs are the statements of writerStatements and
+	// readerStatements, prepared once.
+	ws, rs map[string]*sql.Stmt
+
 	closeOnce sync.Once
 	closeErr  error
 
@@ -187,7 +191,80 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", abs, err)
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlitestore: open %s: %w", abs, err)
+	}
 	return s, nil
+}
+
+// prepare prepares the statements of the store once.
+func (s *Store) prepare(ctx context.Context) error {
+	s.ws, s.rs = map[string]*sql.Stmt{}, map[string]*sql.Stmt{}
+	for _, p := range []struct {
+		db *sql.DB
+		qs []string
+		m  map[string]*sql.Stmt
+	}{{s.w, writerStatements, s.ws}, {s.r, readerStatements, s.rs}} {
+		for _, q := range p.qs {
+			st, err := p.db.PrepareContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("prepare %q: %w", q, err)
+			}
+			p.m[q] = st
+		}
+	}
+	return nil
+}
+
+// db runs the statements of the store: in the write transaction tx, or on
+// the readers when tx is nil; prepared once when they are listed in
+// writerStatements or readerStatements.
+type db struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (s *Store) read() db { return db{s: s} }
+
+func (d db) stmt(ctx context.Context, q string) *sql.Stmt {
+	if d.tx == nil {
+		return d.s.rs[q]
+	}
+	if st := d.s.ws[q]; st != nil {
+		return d.tx.StmtContext(ctx, st)
+	}
+	return nil
+}
+
+func (d db) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := d.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	if d.tx == nil {
+		return nil, fmt.Errorf("sqlitestore: write outside a transaction: %q", q)
+	}
+	return d.tx.ExecContext(ctx, q, args...)
+}
+
+func (d db) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := d.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	if d.tx == nil {
+		return d.s.r.QueryRowContext(ctx, q, args...)
+	}
+	return d.tx.QueryRowContext(ctx, q, args...)
+}
+
+func (d db) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := d.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	if d.tx == nil {
+		return d.s.r.QueryContext(ctx, q, args...)
+	}
+	return d.tx.QueryContext(ctx, q, args...)
 }
 
 // dsn returns the driver's name of the database file abs with params.
@@ -210,7 +287,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fail(fmt.Errorf("journal mode is %q, not WAL", mode))
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.write(ctx, func(tx db) error {
 		if _, err := tx.ExecContext(ctx, sqlCreateSchemaTable); err != nil {
 			return fail(err)
 		}
@@ -241,6 +318,11 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		for _, m := range []map[string]*sql.Stmt{s.ws, s.rs} {
+			for _, st := range m {
+				errs = append(errs, st.Close())
+			}
+		}
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}
@@ -254,7 +336,7 @@ func (s *Store) Close() error {
 
 // write runs fn in a write transaction (BEGIN IMMEDIATE on the writer
 // connection) and commits it when fn returns nil and ctx is not done.
-func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(tx db) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -263,7 +345,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return s.dbErr("begin", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(db{s: s, tx: tx}); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -319,7 +401,7 @@ func (s *Store) NextSequence(ctx context.Context, name string) (int64, error) {
 		return 0, fmt.Errorf("sqlitestore: sequence without a name: %w", sav.ErrInvalidKey)
 	}
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		if err := tx.QueryRowContext(ctx, sqlNextSequence, name).Scan(&n); err != nil {
 			return s.dbErr("next sequence", err)
 		}

@@ -35,7 +35,7 @@ func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, f
 		return nil, fmt.Errorf("sqlitestore: ticket %v: %w", key, err)
 	}
 	var notify bool
-	err = s.write(ctx, func(tx *sql.Tx) error {
+	err = s.write(ctx, func(tx db) error {
 		_, err := tx.ExecContext(ctx, sqlInsertTicket, key.Role, key.CodeOC, key.ReferenceSigSAVRaccoOC, t.CodeOI,
 			t.ReferenceSigSAVOI, boolInt(t.State.Terminal()), data)
 		if isUnique(err) {
@@ -58,7 +58,7 @@ func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, f
 
 // duplicate returns the [*sav.DuplicateError] of a ticket whose insertion
 // broke the uniqueness of its key or of its OI key.
-func (s *Store) duplicate(ctx context.Context, tx *sql.Tx, key sav.Key, t *ticket.Ticket) error {
+func (s *Store) duplicate(ctx context.Context, tx db, key sav.Key, t *ticket.Ticket) error {
 	if _, old, err := getTicket(ctx, tx, key); err == nil {
 		return &sav.DuplicateError{Key: key, Existing: old}
 	} else if !errors.Is(err, sav.ErrNotFound) {
@@ -90,7 +90,7 @@ func (s *Store) Update(ctx context.Context, key sav.Key, fn sav.UpdateFunc) (*ti
 		out    *ticket.Ticket
 		notify bool
 	)
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.write(ctx, func(tx db) error {
 		id, cur, err := getTicket(ctx, tx, key)
 		if err != nil {
 			return err
@@ -144,7 +144,7 @@ func (s *Store) Get(ctx context.Context, key sav.Key) (*ticket.Ticket, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	_, t, err := getTicket(ctx, s.r, key)
+	_, t, err := getTicket(ctx, s.read(), key)
 	return t, err
 }
 
@@ -153,7 +153,7 @@ func (s *Store) GetByOI(ctx context.Context, key sav.OIKey) (*ticket.Ticket, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return getByOI(ctx, s.r, key)
+	return getByOI(ctx, s.read(), key)
 }
 
 // List implements [sav.Tickets.List]: the role, codes and Open filter the
@@ -192,7 +192,7 @@ func (s *Store) List(ctx context.Context, q sav.Query) ([]*ticket.Ticket, error)
 		query += sqlListPage
 		args = append(args, limit, q.Offset)
 	}
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	rows, err := s.read().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.dbErr("list", err)
 	}
@@ -228,13 +228,7 @@ func (s *Store) List(ctx context.Context, q sav.Query) ([]*ticket.Ticket, error)
 	return out, nil
 }
 
-// queryer is what reads need of *sql.DB and *sql.Tx.
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func getTicket(ctx context.Context, q queryer, key sav.Key) (int64, *ticket.Ticket, error) {
+func getTicket(ctx context.Context, q db, key sav.Key) (int64, *ticket.Ticket, error) {
 	var (
 		id   int64
 		data []byte
@@ -250,7 +244,7 @@ func getTicket(ctx context.Context, q queryer, key sav.Key) (int64, *ticket.Tick
 	return id, t, err
 }
 
-func getByOI(ctx context.Context, q queryer, key sav.OIKey) (*ticket.Ticket, error) {
+func getByOI(ctx context.Context, q db, key sav.OIKey) (*ticket.Ticket, error) {
 	var data []byte
 	err := q.QueryRowContext(ctx, sqlGetByOI, key.Role, key.CodeOI, key.ReferenceSigSAVOI).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
