@@ -137,13 +137,13 @@ func (c *Client) call(ctx context.Context, req Message, page int) (*response, er
 		HeaderSpace: c.p.NamespaceSAV,
 		Location:    c.p.Location,
 		Limits:      soap.Limits{}.Sized(limit),
-		Body: func(d *xml.Decoder, start xml.StartElement) error {
-			m, err := ReadBody(d, start, c.p)
+		Body: func(d soap.TokenReader, start xml.StartElement) error {
+			m, err := readBody(d, start, c.p)
 			out.msg = m
 			return err
 		},
-		Detail: func(d *xml.Decoder, start xml.StartElement) error {
-			return ReadFaultDetail(d, start, c.p, &exc)
+		Detail: func(d soap.TokenReader, start xml.StartElement) error {
+			return readFaultDetail(d, start, c.p, &exc)
 		},
 	}
 	m, err := dec.Decode(bytes.NewReader(raw))

@@ -168,6 +168,11 @@ func DecodeBody(in io.Reader, p *Profile) (Message, error) {
 // xsi:type values resolve. An element that is not a message of protocol 2.0
 // is a [*DecodeError] wrapping [ErrUnknownMessage] (code 22).
 func ReadBody(d *xml.Decoder, start xml.StartElement, p *Profile) (Message, error) {
+	return readBody(d, start, p)
+}
+
+// readBody is ReadBody for any token source.
+func readBody(d tokenSource, start xml.StartElement, p *Profile) (Message, error) {
 	r := newReader(d, p)
 	if err := r.enter(start); err != nil {
 		return nil, err
@@ -185,6 +190,11 @@ func ReadBody(d *xml.Decoder, start xml.StartElement, p *Profile) (Message, erro
 // kind, message and key; sav:erreur sets e.Erreur; other entries are
 // skipped. Call it for each child of detail.
 func ReadFaultDetail(d *xml.Decoder, start xml.StartElement, p *Profile, e *Exception) error {
+	return readFaultDetail(d, start, p, e)
+}
+
+// readFaultDetail is ReadFaultDetail for any token source.
+func readFaultDetail(d tokenSource, start xml.StartElement, p *Profile, e *Exception) error {
 	r := newReader(d, p)
 	if err := r.enter(start); err != nil {
 		return err

@@ -1,7 +1,6 @@
 package v2
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
@@ -317,8 +316,8 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 			}
 			return nil
 		},
-		Body: func(d *xml.Decoder, start xml.StartElement) error {
-			m, err := ReadBody(d, start, s.p)
+		Body: func(d soap.TokenReader, start xml.StartElement) error {
+			m, err := readBody(d, start, s.p)
 			x.msg = m
 			switch {
 			case m != nil:
@@ -332,15 +331,11 @@ func (x *exchange) serve(w http.ResponseWriter) (*bytes.Buffer, *rpcError) {
 			return err
 		},
 	}
-	br := readers.Get().(*bufio.Reader)
+	var body io.Reader = in
 	if x.tee != nil {
-		br.Reset(io.TeeReader(in, x.tee))
-	} else {
-		br.Reset(in)
+		body = io.TeeReader(in, x.tee)
 	}
-	m, err := dec.Decode(br)
-	br.Reset(nil)
-	readers.Put(br)
+	m, err := dec.Decode(body)
 	if err != nil {
 		return nil, x.classify(err)
 	}
@@ -391,12 +386,8 @@ func appendBody(w io.Writer, m Message, p *Profile) error {
 	return err
 }
 
-// Buffers reused across requests: the reader the XML decoder reads the
-// body through, and the response being built.
-var (
-	readers = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4096) }}
-	buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-)
+// buffers are the responses being built, reused across requests.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func getBuffer() *bytes.Buffer { return buffers.Get().(*bytes.Buffer) }
 

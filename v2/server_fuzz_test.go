@@ -36,12 +36,12 @@ func FuzzServerRequest(f *testing.F) {
 		}
 		var exc Exception
 		dec := &soap.Decoder{HeaderSpace: DefaultNamespaceSAV,
-			Body: func(d *xml.Decoder, start xml.StartElement) error {
-				_, err := ReadBody(d, start, nil)
+			Body: func(d soap.TokenReader, start xml.StartElement) error {
+				_, err := readBody(d, start, nil)
 				return err
 			},
-			Detail: func(d *xml.Decoder, start xml.StartElement) error {
-				return ReadFaultDetail(d, start, nil, &exc)
+			Detail: func(d soap.TokenReader, start xml.StartElement) error {
+				return readFaultDetail(d, start, nil, &exc)
 			}}
 		m, err := dec.Decode(bytes.NewReader(rec.Body.Bytes()))
 		if err != nil {

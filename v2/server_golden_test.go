@@ -96,12 +96,12 @@ func envelopeParts(t *testing.T, env []byte) map[string][]byte {
 	parts := map[string][]byte{}
 	var detail bytes.Buffer
 	dec := &soap.Decoder{HeaderSpace: DefaultNamespaceSAV,
-		Body: func(d *xml.Decoder, start xml.StartElement) error {
+		Body: func(d soap.TokenReader, start xml.StartElement) error {
 			b, err := soap.CaptureElement(d, start)
 			parts["body"] = b
 			return err
 		},
-		Detail: func(d *xml.Decoder, start xml.StartElement) error {
+		Detail: func(d soap.TokenReader, start xml.StartElement) error {
 			b, err := soap.CaptureElement(d, start)
 			detail.Write(b)
 			return err

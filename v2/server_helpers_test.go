@@ -206,13 +206,13 @@ func post(t testing.TB, srv *httptest.Server, user, pass, contentType string, bo
 		require.Equal(t, soap.ContentType, resp.Header.Get("Content-Type"), "%s", raw)
 		exc := &Exception{}
 		dec := &soap.Decoder{HeaderSpace: DefaultNamespaceSAV,
-			Body: func(d *xml.Decoder, start xml.StartElement) error {
-				m, err := ReadBody(d, start, nil)
+			Body: func(d soap.TokenReader, start xml.StartElement) error {
+				m, err := readBody(d, start, nil)
 				r.msg = m
 				return err
 			},
-			Detail: func(d *xml.Decoder, start xml.StartElement) error {
-				return ReadFaultDetail(d, start, nil, exc)
+			Detail: func(d soap.TokenReader, start xml.StartElement) error {
+				return readFaultDetail(d, start, nil, exc)
 			}}
 		m, err := dec.Decode(strings.NewReader(r.body))
 		require.NoError(t, err, "%s", raw)

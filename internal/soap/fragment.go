@@ -12,12 +12,13 @@ import (
 const xmlSpace = "http://www.w3.org/XML/1998/namespace"
 
 // CaptureElement reads the element that start opens (d positioned right
-// after it, as an [ElementFunc] receives it) and returns it as a standalone
+// after it, as an [ElementFunc] or a [TokenFunc] receives it, an
+// *xml.Decoder or another [TokenReader]) and returns it as a standalone
 // UTF-8 fragment. Prefixes are kept as the document wrote them and the
 // bindings start inherits are declared on the fragment's root, so QName
 // values (xsi:type) still resolve. Comments are kept; processing
 // instructions are dropped; directives are refused.
-func CaptureElement(d *xml.Decoder, start xml.StartElement) ([]byte, error) {
+func CaptureElement(d TokenReader, start xml.StartElement) ([]byte, error) {
 	c := &capture{}
 	if err := c.start(start); err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func benchEnvelope(tb testing.TB) []byte {
 // sav:entete and a body read token by token, as the v2 server reads it.
 func BenchmarkDecode(b *testing.B) {
 	doc := benchEnvelope(b)
-	dc := &Decoder{HeaderSpace: savNS, Body: func(d *xml.Decoder, start xml.StartElement) error { return d.Skip() }}
+	dc := &Decoder{HeaderSpace: savNS, Body: func(d TokenReader, start xml.StartElement) error { return d.Skip() }}
 	b.SetBytes(int64(len(doc)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -210,7 +210,7 @@ func TestDecodersAcceptAByteOrderMark(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var root xml.Name
-			m, err := (&Decoder{HeaderSpace: savNS, Body: func(d *xml.Decoder, start xml.StartElement) error {
+			m, err := (&Decoder{HeaderSpace: savNS, Body: func(d TokenReader, start xml.StartElement) error {
 				root = start.Name
 				return d.Skip()
 			}}).Decode(strings.NewReader(bom + decl + v2Envelope("", `<sav:x/>`)))
@@ -291,9 +291,9 @@ func TestLimitsAreConfigurable(t *testing.T) {
 func TestLimitsInsideCallbacks(t *testing.T) {
 	// The body callback meets the limit; the error is the limit's, not
 	// what the callback made of it.
-	dc := &Decoder{HeaderSpace: savNS, Limits: Limits{MaxAttributes: 2}, Body: func(d *xml.Decoder, start xml.StartElement) error {
+	dc := &Decoder{HeaderSpace: savNS, Limits: Limits{MaxAttributes: 2}, Body: func(d TokenReader, start xml.StartElement) error {
 		var v struct{}
-		if err := d.DecodeElement(&v, &start); err != nil {
+		if err := DecodeElement(d, &v, &start); err != nil {
 			return fmt.Errorf("reading the body: %v", err)
 		}
 		return nil
@@ -323,8 +323,8 @@ func TestLimitsAfterADeclaredEncoding(t *testing.T) {
 	require.ErrorIs(t, err, ErrLimit)
 
 	var got string
-	m, err := (&Decoder{HeaderSpace: savNS, Body: func(d *xml.Decoder, start xml.StartElement) error {
-		return d.DecodeElement(&got, &start)
+	m, err := (&Decoder{HeaderSpace: savNS, Body: func(d TokenReader, start xml.StartElement) error {
+		return DecodeElement(d, &got, &start)
 	}}).Decode(strings.NewReader(bom + decl + v2Envelope(deepEntry(20), "<sav:x>\xe9t\xe9</sav:x>")))
 	require.NoError(t, err)
 	require.True(t, m.Envelope)

@@ -35,12 +35,12 @@ func decodeCapture(t testing.TB, doc []byte) (*captured, error) {
 	c := &captured{}
 	dc := &Decoder{
 		HeaderSpace: savNS,
-		Body: func(d *xml.Decoder, start xml.StartElement) error {
+		Body: func(d TokenReader, start xml.StartElement) error {
 			b, err := CaptureElement(d, start)
 			c.body = b
 			return err
 		},
-		Detail: func(d *xml.Decoder, start xml.StartElement) error {
+		Detail: func(d TokenReader, start xml.StartElement) error {
 			b, err := CaptureElement(d, start)
 			c.detail = append(c.detail, b)
 			return err
@@ -336,11 +336,11 @@ func TestEnteteCheck(t *testing.T) {
 
 func TestCallbackErrorsPassThrough(t *testing.T) {
 	boom := errors.New("boom")
-	dc := &Decoder{HeaderSpace: savNS, Body: func(d *xml.Decoder, start xml.StartElement) error { return boom }}
+	dc := &Decoder{HeaderSpace: savNS, Body: func(d TokenReader, start xml.StartElement) error { return boom }}
 	_, err := dc.Decode(strings.NewReader(`<a/>`))
 	require.Same(t, boom, err)
 
-	dc.Body = func(d *xml.Decoder, start xml.StartElement) error {
+	dc.Body = func(d TokenReader, start xml.StartElement) error {
 		_, err := d.Token()
 		return err
 	}
@@ -459,7 +459,7 @@ func TestHeaderCallback(t *testing.T) {
 	bodyCalled := false
 	dc := &Decoder{HeaderSpace: savNS,
 		Header: func(h *Header) error { seen = h; return stop },
-		Body: func(d *xml.Decoder, start xml.StartElement) error {
+		Body: func(d TokenReader, start xml.StartElement) error {
 			bodyCalled = true
 			return d.Skip()
 		}}
