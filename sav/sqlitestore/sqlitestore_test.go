@@ -1,12 +1,16 @@
 package sqlitestore_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -221,5 +225,113 @@ func TestUpdateWaitHonoursContext(t *testing.T) {
 	got, err := other.Get(ctx, key)
 	if err != nil || got.Version != 1 {
 		t.Fatalf("after: version %v, %v", got, err)
+	}
+}
+
+// TestCrash kills a process that commits in a loop (SIGKILL, no chance to
+// close anything) and checks, reopening the database, that every commit
+// the process reported is there, whole, and that the sequence goes on past
+// the numbers it gave. crashChild is the process.
+func TestCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	path := filepath.Join(t.TempDir(), "sav.db")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "SQLITESTORE_CRASH_DB="+path)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var reported []int64 // the sequence numbers of the commits reported
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && len(reported) < 60 {
+		if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
+			v, err := strconv.ParseInt(n, 10, 64)
+			if err != nil {
+				t.Fatalf("child: %q", sc.Text())
+			}
+			reported = append(reported, v)
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	if len(reported) < 60 {
+		t.Fatalf("the child reported %d commits before it ended", len(reported))
+	}
+
+	var check string
+	if err := rawDB(t, path).QueryRow("PRAGMA integrity_check").Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
+	s := open(t, path)
+	pend, err := s.Pending(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byLabel := map[string]bool{}
+	for _, d := range pend {
+		byLabel[d.Label] = true
+	}
+	for _, n := range reported {
+		ref := fmt.Sprintf("REF-%d", n)
+		got, err := s.Get(ctx, sav.KeyOf(codes.RoleOI, storetest.NewTicket(ref, "")))
+		if err != nil {
+			t.Fatalf("ticket of commit %d: %v", n, err)
+		}
+		if got.Version != 1 {
+			t.Fatalf("ticket of commit %d: version %d, want 1 (created and updated)", n, got.Version)
+		}
+		if !byLabel[ref] {
+			t.Fatalf("the delivery committed with ticket %s is lost", ref)
+		}
+	}
+	next, err := s.NextSequence(ctx, "crash")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := reported[len(reported)-1]; next <= last {
+		t.Fatalf("sequence %d after the crash, want more than %d", next, last)
+	}
+}
+
+// TestCrashChild commits until it is killed, reporting each commit once
+// it returned.
+func TestCrashChild(t *testing.T) {
+	path := os.Getenv("SQLITESTORE_CRASH_DB")
+	if path == "" {
+		t.Skip("run by TestCrash")
+	}
+	s, err := sqlitestore.Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		n, err := s.NextSequence(ctx, "crash")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := fmt.Sprintf("REF-%d", n)
+		tk := storetest.NewTicket(ref, fmt.Sprintf("OI-%d", n))
+		d := sav.Delivery{Protocol: sav.ProtocolV2, Destination: sav.Destination{Code: "BYTL", Address: "http://x"},
+			Label: ref}
+		if _, err := s.Create(ctx, codes.RoleOI, tk, sav.Effects{Deliveries: []sav.Delivery{d}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Update(ctx, sav.KeyOf(codes.RoleOI, tk), func(t *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{}, t.Apply(storetest.Comment("before the crash"))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(os.Stdout, "committed %d\n", n)
 	}
 }
