@@ -93,9 +93,12 @@ func (n *notifier) close() {
 func (n *notifier) listen(ctx context.Context) {
 	wait := 100 * time.Millisecond
 	for ctx.Err() == nil {
-		err := n.listenOnce(ctx)
+		connected, err := n.listenOnce(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if connected {
+			wait = 100 * time.Millisecond
 		}
 		if n.s.logger != nil {
 			n.s.logger.LogAttrs(ctx, slog.LevelWarn, "pgstore: outbox listener: connection lost; reconnecting",
@@ -110,20 +113,20 @@ func (n *notifier) listen(ctx context.Context) {
 	}
 }
 
-func (n *notifier) listenOnce(ctx context.Context) error {
+func (n *notifier) listenOnce(ctx context.Context) (connected bool, err error) {
 	conn, err := pgx.ConnectConfig(ctx, n.s.pool.Config().ConnConfig)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{n.s.channel}.Sanitize()); err != nil {
-		return err
+		return false, err
 	}
 	// What was committed while no one listened.
 	n.broadcast()
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
-			return err
+			return true, err
 		}
 		n.broadcast()
 	}

@@ -197,12 +197,12 @@ func fail(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if cerr := ctx.Err(); cerr != nil {
-		return cerr
-	}
 	var fe *fnError
 	if errors.As(err, &fe) {
 		return fe.err
+	}
+	if cerr := ctx.Err(); cerr != nil {
+		return cerr
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "22021" || pe.Code == "22P05") {

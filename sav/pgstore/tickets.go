@@ -274,32 +274,8 @@ func (s *Store) List(ctx context.Context, q sav.Query) ([]*ticket.Ticket, error)
 	if q.Offset < 0 || q.Limit < 0 {
 		return nil, fmt.Errorf("sav: list: negative offset or limit: %w", sav.ErrInvalid)
 	}
-	var sb strings.Builder
-	sb.WriteString(sqlList)
-	args := []any{string(q.Role)}
-	if q.CodeOC != "" {
-		args = append(args, q.CodeOC)
-		fmt.Fprintf(&sb, sqlListByOC, len(args))
-	}
-	if q.CodeOI != "" {
-		args = append(args, q.CodeOI)
-		fmt.Fprintf(&sb, sqlListByOI, len(args))
-	}
-	if q.Open {
-		sb.WriteString(sqlListOpen)
-	}
-	sb.WriteString(sqlListOrder)
-	if q.Match == nil {
-		if q.Offset > 0 {
-			args = append(args, q.Offset)
-			fmt.Fprintf(&sb, sqlListPage, len(args))
-		}
-		if q.Limit > 0 {
-			args = append(args, q.Limit)
-			fmt.Fprintf(&sb, sqlListPageMax, len(args))
-		}
-	}
-	rows, err := s.pool.Query(ctx, sb.String(), args...)
+	query, args := listSQL(q)
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fail(ctx, "list", err)
 	}
@@ -329,4 +305,34 @@ func (s *Store) List(ctx context.Context, q sav.Query) ([]*ticket.Ticket, error)
 		return nil, fail(ctx, "list", err)
 	}
 	return out, nil
+}
+
+// listSQL returns the statement of List for q and its arguments.
+func listSQL(q sav.Query) (string, []any) {
+	var sb strings.Builder
+	sb.WriteString(sqlList)
+	args := []any{string(q.Role)}
+	if q.CodeOC != "" {
+		args = append(args, q.CodeOC)
+		fmt.Fprintf(&sb, sqlListByOC, len(args))
+	}
+	if q.CodeOI != "" {
+		args = append(args, q.CodeOI)
+		fmt.Fprintf(&sb, sqlListByOI, len(args))
+	}
+	if q.Open {
+		sb.WriteString(sqlListOpen)
+	}
+	sb.WriteString(sqlListOrder)
+	if q.Match == nil {
+		if q.Offset > 0 {
+			args = append(args, q.Offset)
+			fmt.Fprintf(&sb, sqlListPage, len(args))
+		}
+		if q.Limit > 0 {
+			args = append(args, q.Limit)
+			fmt.Fprintf(&sb, sqlListPageMax, len(args))
+		}
+	}
+	return sb.String(), args
 }
