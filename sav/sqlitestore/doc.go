@@ -88,8 +88,9 @@
 // indexed as the migrations say: the OI key is unique among the tickets
 // that have one, and List reads in its order from an index, the role,
 // codes and Open filters in SQL and Match applied to the rows they select.
-// Times are stored in UTC to the nanosecond and come back in UTC; empty
-// byte slices come back nil.
+// The times of the journal and the outbox are stored in UTC to the
+// nanosecond and come back in UTC; those of a ticket keep their offset, as
+// encoding/json writes them. Empty byte slices come back nil.
 //
 // Nothing is deleted but the journal entries [Store.Forget] lets go:
 // delivered and abandoned deliveries are kept.
