@@ -160,6 +160,7 @@ func (s *Store) Update(ctx context.Context, key sav.Key, fn sav.UpdateFunc) (*ti
 			id  int64
 			doc []byte
 		)
+		takenOI = sav.OIKey{}
 		err := tx.QueryRow(ctx, sqlLockTicket, string(key.Role), key.CodeOC, key.ReferenceSigSAVRaccoOC).
 			Scan(&id, &doc)
 		if errors.Is(err, pgx.ErrNoRows) {
