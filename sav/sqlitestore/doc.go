@@ -110,9 +110,10 @@
 // # Performance
 //
 // A commit costs one sync of the log to the disk, which bounds the rate of
-// writes of a database: on the project's two-core machines, 1 000 to 1 700
-// creates per second, and BenchmarkStoreRatios puts the store at 0.88 to
-// 0.94 times the rate of the same INSERT through raw database/sql in one
-// transaction, and an Update (read, decode, apply, encode, write) at 0.71 to
-// 0.75 times a raw SELECT and UPDATE of the same row (median times).
+// writes of a database: on the project's two-core machines, 1 000 to 3 000
+// creates per second (median times; the disk decides). BenchmarkStoreRatios
+// puts the store at 0.88 to 0.95 times the rate of the same INSERT through
+// raw database/sql in one transaction with the same settings, and an
+// Update (read, decode, apply, encode, write) at 0.71 to 0.80 times a raw
+// SELECT and UPDATE of the same row to the same bytes.
 package sqlitestore
