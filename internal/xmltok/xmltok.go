@@ -99,6 +99,11 @@ const maxInternedValue = 128
 type qname struct {
 	full, space, local string
 	multi              bool
+	// The tokens of an element of this name without attributes, boxed
+	// once for the translation they were made for: a token's value is
+	// immutable, so returning the same one again costs no allocation.
+	as         xml.Name
+	start, end xml.Token
 }
 
 // binding is a namespace declaration in scope.
@@ -109,7 +114,7 @@ type binding struct {
 
 // frame is an open element.
 type frame struct {
-	raw  qname    // as written, to match the end tag
+	raw  *qname   // as written, to match the end tag
 	name xml.Name // translated
 	ns   int      // len(d.ns) before the element's declarations
 }
@@ -159,7 +164,7 @@ type Decoder struct {
 
 	scratch []byte
 	attrs   []xml.Attr
-	names   map[string]qname
+	names   map[string]*qname
 	values  map[string]string
 }
 
@@ -201,7 +206,7 @@ func (d *Decoder) Reset(r io.Reader) {
 	}
 	clear(d.nsTop)
 	if d.names == nil {
-		d.names = make(map[string]qname, 64)
+		d.names = make(map[string]*qname, 64)
 		d.values = make(map[string]string, 32)
 	}
 }
@@ -336,9 +341,9 @@ func (d *Decoder) Token() (xml.Token, error) {
 	}
 	if d.needClose {
 		d.needClose = false
-		name := d.stack[len(d.stack)-1].name
+		tok := d.stack[len(d.stack)-1].end()
 		d.pop()
-		return xml.EndElement{Name: name}, nil
+		return tok, nil
 	}
 	for d.bom {
 		if d.SkipBOM && d.end-d.pos < len(bomBytes) && d.rerr == nil {
@@ -438,21 +443,21 @@ func (d *Decoder) bind(prefix, uri string) {
 
 // translate resolves a name as encoding/xml does: the default namespace
 // applies to element names only, an unknown prefix is kept as the space.
-func (d *Decoder) translate(n qname, element bool) xml.Name {
+func (d *Decoder) translate(space, local string, element bool) xml.Name {
 	switch {
-	case n.space == xmlnsPrefix:
-		return xml.Name{Space: n.space, Local: n.local}
-	case n.space == "" && !element:
-		return xml.Name{Local: n.local}
-	case n.space == xmlPrefix:
-		return xml.Name{Space: xmlURL, Local: n.local}
-	case n.space == "" && n.local == xmlnsPrefix:
-		return xml.Name{Local: n.local}
+	case space == xmlnsPrefix:
+		return xml.Name{Space: space, Local: local}
+	case space == "" && !element:
+		return xml.Name{Local: local}
+	case space == xmlPrefix:
+		return xml.Name{Space: xmlURL, Local: local}
+	case space == "" && local == xmlnsPrefix:
+		return xml.Name{Local: local}
 	}
-	if v, ok := d.lookup(n.space); ok {
-		return xml.Name{Space: v, Local: n.local}
+	if v, ok := d.lookup(space); ok {
+		return xml.Name{Space: v, Local: local}
 	}
-	return xml.Name{Space: n.space, Local: n.local}
+	return xml.Name{Space: space, Local: local}
 }
 
 // rawToken parses the token at buf[pos]; on success it moves pos past it.
@@ -540,7 +545,7 @@ func (d *Decoder) space(i int) (int, error) {
 
 // name reads the name at buf[i] as encoding/xml's name does: ok is false
 // with a nil error when buf[i] cannot start a name.
-func (d *Decoder) name(i int) (n qname, next int, ok bool, err error) {
+func (d *Decoder) name(i int) (n *qname, next int, ok bool, err error) {
 	if i >= d.lim {
 		return n, i, false, d.more(i)
 	}
@@ -568,7 +573,7 @@ func (d *Decoder) name(i int) (n qname, next int, ok bool, err error) {
 		return n, j, false, d.syntaxAt(j, "invalid XML name: "+string(raw))
 	}
 	s := string(raw)
-	n.full = s
+	n = &qname{full: s}
 	if strings.Count(s, ":") > 1 {
 		n.local, n.multi = s, true
 	} else if space, local, found := strings.Cut(s, ":"); !found || space == "" || local == "" {
@@ -584,10 +589,10 @@ func (d *Decoder) name(i int) (n qname, next int, ok bool, err error) {
 
 // nsname is name for element and attribute names: a name of more than one
 // colon is no name.
-func (d *Decoder) nsname(i int) (n qname, next int, ok bool, err error) {
+func (d *Decoder) nsname(i int) (n *qname, next int, ok bool, err error) {
 	n, next, ok, err = d.name(i)
 	if ok && n.multi {
-		return qname{}, next, false, nil
+		return nil, next, false, nil
 	}
 	return n, next, ok, err
 }
@@ -993,30 +998,51 @@ func (d *Decoder) startTag(i int) (xml.Token, error) {
 			d.bind("", a.Value)
 		}
 	}
-	name := d.translate(raw, true)
+	name := d.translate(raw.space, raw.local, true)
 	d.stack = append(d.stack, frame{raw: raw, name: name, ns: mark})
+	if empty {
+		d.needClose = true
+	}
+	if len(attrs) == 0 {
+		if raw.start == nil || raw.as != name {
+			raw.as = name
+			raw.start, raw.end = xml.StartElement{Name: name, Attr: noAttrs}, xml.EndElement{Name: name}
+		}
+		return raw.start, nil
+	}
 	out := noAttrs
 	if len(attrs) > 0 {
 		out = make([]xml.Attr, len(attrs))
 		for j, a := range attrs {
-			out[j] = xml.Attr{Name: d.translate(qname{space: a.Name.Space, local: a.Name.Local}, false), Value: a.Value}
+			out[j] = xml.Attr{Name: d.translate(a.Name.Space, a.Name.Local, false), Value: a.Value}
 		}
-	}
-	if empty {
-		d.needClose = true
 	}
 	return xml.StartElement{Name: name, Attr: out}, nil
 }
 
 // endTag reads the end tag at buf[i].
 func (d *Decoder) endTag(i int) (xml.Token, error) {
-	raw, k, ok, err := d.nsname(i + 2)
-	if err != nil {
-		return nil, err
+	var raw *qname
+	var k int
+	if n := len(d.stack); n > 0 {
+		// The name of the open element, as the tag most often is.
+		full := d.stack[n-1].raw.full
+		if j := i + 2 + len(full); j < d.lim && class[d.buf[j]]&cName == 0 && string(d.buf[i+2:j]) == full {
+			raw, k = d.stack[n-1].raw, j
+		}
 	}
-	if !ok {
-		return nil, d.syntaxAt(k, "expected element name after </")
+	if raw == nil {
+		var ok bool
+		var err error
+		raw, k, ok, err = d.nsname(i + 2)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, d.syntaxAt(k, "expected element name after </")
+		}
 	}
+	var err error
 	if k, err = d.space(k); err != nil {
 		return nil, err
 	}
@@ -1044,7 +1070,15 @@ func (d *Decoder) endTag(i int) (xml.Token, error) {
 	}
 	d.pos = k
 	d.pop()
-	return xml.EndElement{Name: top.name}, nil
+	return top.end(), nil
+}
+
+// end returns the end element of f.
+func (f *frame) end() xml.Token {
+	if f.raw.end != nil && f.raw.as == f.name {
+		return f.raw.end
+	}
+	return xml.EndElement{Name: f.name}
 }
 
 // procInst reads the processing instruction at buf[i].
