@@ -363,10 +363,11 @@ func parseSlotsInto(slots []ticket.Slot, s string, dc *dayCache) ([]ticket.Slot,
 		}
 		var fin time.Time
 		switch {
-		case startHM >= 300 || endHM <= 200:
-			// No change of time between the two wall clocks (Paris changes
-			// between 02:00 and 03:00): the end is the start plus the
-			// difference.
+		case (startHM >= 300 && endHM >= 300) || (startHM < 200 && endHM < 200):
+			// No change of time between or at the two wall clocks (Paris
+			// changes between 02:00 and 03:00), whichever comes first: the
+			// end is the start plus the difference. Otherwise the end is
+			// its wall clock on the start's day, resolved as the start is.
 			mins := (endHM/100*60 + endHM%100) - (startHM/100*60 + startHM%100)
 			fin = start.Add(time.Duration(mins) * time.Minute)
 		case endHM == 2400:
