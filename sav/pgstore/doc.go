@@ -46,9 +46,12 @@
 //     ready deliveries with SELECT … FOR UPDATE SKIP LOCKED, so two claims
 //     never take one delivery, and a delivery is ready only when no earlier
 //     delivery of its lanes (sav_lanes) is still pending, in flight or
-//     stuck. Enqueueing takes an advisory lock per lane until the commit
-//     ends, so the deliveries of a lane get their Seq in commit order and
-//     a claim never sees a later one before an earlier one. A claim is a
+//     stuck. Enqueueing a delivery and making one final take an advisory
+//     lock per lane until the commit ends, so the deliveries of a lane get
+//     their Seq in commit order, a claim never sees a later one before an
+//     earlier one, and each delivery counts the lanes it waits in: a
+//     claim reads only the deliveries first of all their lanes (an index),
+//     however many wait behind a partner that is down. A claim is a
 //     lease: an in-flight delivery whose lease ended (its dispatcher died)
 //     is claimed again, with a new claim token. Leases are compared with
 //     the dispatchers' clocks (ClaimRequest.Now): keep the hosts' clocks in

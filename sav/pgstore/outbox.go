@@ -25,11 +25,12 @@ const (
 	sqlLockLanes = `SELECT pg_advisory_xact_lock($1, k) FROM unnest($2::int4[]) AS k`
 
 	// sqlEnqueue inserts a pending delivery and its lanes, and returns its
-	// Seq (once per lane).
+	// Seq (once per lane). It waits in each lane that has a delivery.
 	sqlEnqueue = `WITH d AS (
 	INSERT INTO sav_deliveries (id, protocol, dest_code, dest_address, content_type, body, tickets,
-		destination_order, label, idempotency_key, status, next_attempt, due_at, enqueued_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12)
+		destination_order, label, idempotency_key, status, next_attempt, due_at, enqueued_at, waits)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12,
+		(SELECT count(*) FROM unnest($13::text[]) AS w WHERE EXISTS (SELECT 1 FROM sav_lanes x WHERE x.lane = w)))
 	RETURNING seq)
 INSERT INTO sav_lanes (lane, seq) SELECT l, d.seq FROM d, unnest($13::text[]) AS l
 RETURNING seq`
@@ -37,15 +38,13 @@ RETURNING seq`
 	sqlNotify = `SELECT pg_notify($1, '')`
 
 	// sqlClaim claims the ready deliveries: pending and due, or in flight
-	// with an ended lease, first of each of their lanes (no lane row with a
-	// lower seq), in the order they became ready. Rows another claim holds
-	// are skipped; a row changed meanwhile is checked again by the
-	// database before it is taken.
+	// with an ended lease, first of each of their lanes (waits = 0), in
+	// the order they became ready. Rows another claim holds are skipped; a
+	// row changed meanwhile is checked again by the database before it is
+	// taken.
 	sqlClaim = `WITH c AS (
 	SELECT d.seq, d.due_at AS was_due FROM sav_deliveries d
-	WHERE d.status IN (1, 2) AND (d.due_at IS NULL OR d.due_at <= $1)
-		AND NOT EXISTS (SELECT 1 FROM sav_lanes l JOIN sav_lanes e ON e.lane = l.lane AND e.seq < l.seq
-			WHERE l.seq = d.seq)
+	WHERE d.status IN (1, 2) AND d.waits = 0 AND (d.due_at IS NULL OR d.due_at <= $1)
 	ORDER BY d.due_at NULLS FIRST, d.seq
 	LIMIT $2
 	FOR UPDATE OF d SKIP LOCKED)
@@ -56,30 +55,42 @@ RETURNING c.was_due, ` + deliveryColumnsD
 
 	// sqlNextDue is when the next delivery first of its lanes becomes
 	// ready (NULL: now).
-	sqlNextDue = `SELECT d.due_at FROM sav_deliveries d
-WHERE d.status IN (1, 2)
-	AND NOT EXISTS (SELECT 1 FROM sav_lanes l JOIN sav_lanes e ON e.lane = l.lane AND e.seq < l.seq
-		WHERE l.seq = d.seq)
+	sqlNextDue = `SELECT d.due_at FROM sav_deliveries d WHERE d.status IN (1, 2) AND d.waits = 0
 ORDER BY d.due_at NULLS FIRST, d.seq
 LIMIT 1`
 
+	// sqlLanesOf returns a delivery's Seq, status and lanes (none once
+	// final).
+	sqlLanesOf = `SELECT d.seq, d.status, coalesce(array_agg(l.lane ORDER BY l.lane) FILTER (WHERE l.lane IS NOT NULL), '{}')
+FROM sav_deliveries d LEFT JOIN sav_lanes l ON l.seq = d.seq
+WHERE d.id = $1
+GROUP BY d.seq, d.status`
+
 	// sqlFinish makes a delivery final ($2: 4 delivered or 5 abandoned)
-	// from the statuses $3 allows, deletes its lanes and, when a delivery
-	// waited behind it, notifies the dispatchers. It returns whether it
-	// changed the row, whether it notified, and the status the statement
-	// saw before (NULL: no such delivery).
-	sqlFinish = `WITH d AS (
-	UPDATE sav_deliveries SET status = $2::smallint,
-		delivered_at = CASE WHEN $2::smallint = 4 THEN $4::timestamptz ELSE delivered_at END,
-		lease_until = CASE WHEN $2::smallint = 4 THEN NULL ELSE lease_until END,
-		reason = CASE WHEN $2::smallint = 5 THEN $5 ELSE reason END,
-		due_at = NULL, claim_token = NULL
-	WHERE id = $1 AND status = ANY ($3::smallint[])
-	RETURNING seq),
-gone AS (DELETE FROM sav_lanes l USING d WHERE l.seq = d.seq RETURNING l.lane, l.seq),
-woken AS (SELECT pg_notify($6, '') FROM gone
-	WHERE EXISTS (SELECT 1 FROM sav_lanes n WHERE n.lane = gone.lane AND n.seq > gone.seq) LIMIT 1)
-SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM woken), (SELECT status FROM sav_deliveries WHERE id = $1)`
+	// from the statuses $3 allows.
+	sqlFinish = `UPDATE sav_deliveries SET status = $2::smallint,
+	delivered_at = CASE WHEN $2::smallint = 4 THEN $4::timestamptz ELSE delivered_at END,
+	lease_until = CASE WHEN $2::smallint = 4 THEN NULL ELSE lease_until END,
+	reason = CASE WHEN $2::smallint = 5 THEN $5 ELSE reason END,
+	due_at = NULL, claim_token = NULL
+WHERE id = $1 AND status = ANY ($3::smallint[])
+RETURNING seq`
+
+	// sqlLeaveLanes removes the final delivery $1 from its lanes: the next
+	// delivery of each lane it was first of waits for one lane less. It
+	// returns how many deliveries became first of all their lanes.
+	sqlLeaveLanes = `WITH mine AS (
+	SELECT l.lane FROM sav_lanes l
+	WHERE l.seq = $1 AND EXISTS (SELECT 1 FROM sav_deliveries f WHERE f.seq = $1 AND f.status IN (4, 5))),
+firsts AS (SELECT m.lane FROM mine m WHERE NOT EXISTS (SELECT 1 FROM sav_lanes e WHERE e.lane = m.lane AND e.seq < $1)),
+nexts AS (SELECT (SELECT min(n.seq) FROM sav_lanes n WHERE n.lane = f.lane AND n.seq > $1) AS seq FROM firsts f),
+gone AS (DELETE FROM sav_lanes l USING mine m WHERE l.seq = $1 AND l.lane = m.lane),
+dec AS (UPDATE sav_deliveries d SET waits = d.waits - c.n
+	FROM (SELECT seq, count(*) AS n FROM nexts WHERE seq IS NOT NULL GROUP BY seq) c
+	WHERE d.seq = c.seq
+	RETURNING d.waits, d.status)
+SELECT count(*), (SELECT count(*) FROM (SELECT pg_notify($2, '') FROM dec WHERE waits = 0 AND status = 1 LIMIT 1) n)
+FROM dec WHERE waits = 0 AND status = 1`
 
 	sqlFailed = `UPDATE sav_deliveries SET last_attempt_at = $2, last_error = $3, lease_until = NULL, claim_token = NULL,
 	status = CASE WHEN $4 THEN 3 ELSE 1 END,
@@ -178,17 +189,16 @@ func (s *Store) commitEffects(ctx context.Context, tx pgx.Tx, b *pgx.Batch, firs
 	}
 	now := norm(s.now())
 	names := make([][]string, len(ds))
-	var locks []int32
+	var all []string
 	for i, d := range ds {
 		for _, l := range d.Lanes() {
-			n := laneName(l)
-			names[i] = append(names[i], n)
-			locks = append(locks, int32(hash32(s.schema, n)))
+			names[i] = append(names[i], laneName(l))
 		}
+		all = append(all, names[i]...)
 	}
+	locks := s.laneLocks(all)
 	if len(locks) > 0 {
-		slices.Sort(locks)
-		b.Queue(sqlLockLanes, lockLanes, slices.Compact(locks))
+		b.Queue(sqlLockLanes, lockLanes, locks)
 	}
 	for _, r := range rs {
 		o := r.Outcome
@@ -392,35 +402,87 @@ func (s *Store) finish(ctx context.Context, id string, to sav.DeliveryStatus, fr
 		return err
 	}
 	var (
-		changed, woken int64
-		status         *int16
+		seq    int64
+		status int16
+		lanes  []string
 	)
-	err := s.pool.QueryRow(ctx, sqlFinish, id, int16(to), from, ts(at), reason, s.channel).
-		Scan(&changed, &woken, &status)
+	err := s.pool.QueryRow(ctx, sqlLanesOf, id).Scan(&seq, &status, &lanes)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("sav: delivery %q: %w", id, sav.ErrNotFound)
+	}
 	if err != nil {
 		return fail(ctx, "finish delivery", err)
 	}
-	if changed == 1 {
+	if !slices.Contains(from, status) {
+		return finishError(id, to, status)
+	}
+	var changed bool
+	var woken int64
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		changed, woken = false, 0
+		b := &pgx.Batch{}
+		locks := s.laneLocks(lanes)
+		b.Queue(sqlLockLanes, lockLanes, locks)
+		b.Queue(sqlFinish, id, int16(to), from, ts(at), reason)
+		b.Queue(sqlLeaveLanes, seq, s.channel)
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+		var got int64
+		switch err := br.QueryRow().Scan(&got); {
+		case err == nil:
+			changed = true
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		var promoted int64
+		if err := br.QueryRow().Scan(&promoted, &woken); err != nil {
+			return err
+		}
+		return br.Close()
+	})
+	if err != nil {
+		return fail(ctx, "finish delivery", err)
+	}
+	if changed {
 		s.notifyIf(woken > 0)
 		return nil
 	}
-	if status != nil && slices.Contains(from, *status) {
-		// Changed meanwhile by another: read it again.
-		if status, err = s.deliveryStatus(ctx, id); err != nil {
-			return err
-		}
+	// Changed meanwhile by another: read it again.
+	st, err := s.deliveryStatus(ctx, id)
+	if err != nil {
+		return err
 	}
-	switch {
-	case status == nil:
+	if st == nil {
 		return fmt.Errorf("sav: delivery %q: %w", id, sav.ErrNotFound)
-	case to == sav.DeliveryDelivered && sav.DeliveryStatus(*status) == sav.DeliveryDelivered:
+	}
+	return finishError(id, to, *st)
+}
+
+// finishError is the answer to finishing a delivery in status.
+func finishError(id string, to sav.DeliveryStatus, status int16) error {
+	switch {
+	case to == sav.DeliveryDelivered && sav.DeliveryStatus(status) == sav.DeliveryDelivered:
 		return nil
 	case to == sav.DeliveryDelivered:
-		return fmt.Errorf("sav: delivery %q is %v: %w", id, sav.DeliveryStatus(*status), sav.ErrDeliveryState)
+		return fmt.Errorf("sav: delivery %q is %v: %w", id, sav.DeliveryStatus(status), sav.ErrDeliveryState)
 	default:
 		return fmt.Errorf("sav: delivery %q is %v: only a pending or stuck delivery can be abandoned: %w", id,
-			sav.DeliveryStatus(*status), sav.ErrDeliveryState)
+			sav.DeliveryStatus(status), sav.ErrDeliveryState)
 	}
+}
+
+// laneLocks returns the keys of the advisory locks of lanes, sorted and
+// without repeats: the order every transaction takes them in.
+func (s *Store) laneLocks(lanes []string) []int32 {
+	locks := make([]int32, 0, len(lanes))
+	for _, n := range lanes {
+		locks = append(locks, int32(hash32(s.schema, n)))
+	}
+	slices.Sort(locks)
+	return slices.Compact(locks)
 }
 
 func (s *Store) deliveryStatus(ctx context.Context, id string) (*int16, error) {

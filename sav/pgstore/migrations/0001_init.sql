@@ -55,8 +55,9 @@ CREATE INDEX sav_journal_processed ON sav_journal (resolved_seq) WHERE dispositi
 -- Outbox. status: 1 pending, 2 in flight, 3 stuck, 4 delivered,
 -- 5 abandoned (sav.DeliveryStatus). due_at is when a waiting delivery may
 -- be claimed: its next attempt when pending (NULL: at once), the end of
--- its lease when in flight; NULL otherwise. claim_token fences the
--- current claim.
+-- its lease when in flight; NULL otherwise. waits counts the lanes of the
+-- delivery where an earlier delivery is not final: it goes when waits is
+-- 0. claim_token fences the current claim.
 CREATE TABLE sav_deliveries (
 	seq               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	id                text COLLATE "C" NOT NULL,
@@ -79,18 +80,22 @@ CREATE TABLE sav_deliveries (
 	lease_until       timestamptz,
 	delivered_at      timestamptz,
 	reason            text NOT NULL DEFAULT '',
+	waits             integer NOT NULL DEFAULT 0,
 	claim_token       text,
 	-- Delivered, Failed, Retry, Abandon, Delivery.
 	CONSTRAINT sav_deliveries_id UNIQUE (id)
 );
--- Claim: the waiting deliveries in the order they become ready.
-CREATE INDEX sav_deliveries_due ON sav_deliveries (due_at NULLS FIRST, seq) WHERE status IN (1, 2);
+-- Claim: the deliveries first of all their lanes, in the order they become
+-- ready. A backlog held back in its lanes is not in it.
+CREATE INDEX sav_deliveries_ready ON sav_deliveries (due_at NULLS FIRST, seq) WHERE status IN (1, 2) AND waits = 0;
 -- Pending and Stuck, by Seq.
 CREATE INDEX sav_deliveries_waiting ON sav_deliveries (status, seq) WHERE status IN (1, 2, 3);
 
 -- The lanes of the deliveries that are not final (pending, in flight,
 -- stuck): a delivery is first of a lane when no row of that lane has a
--- lower seq. A final delivery's rows are deleted.
+-- lower seq. A final delivery's rows are deleted, and the next delivery of
+-- each lane it was first of waits for one lane less. Enqueueing and
+-- finishing change a lane under its advisory lock only.
 CREATE TABLE sav_lanes (
 	lane text COLLATE "C" NOT NULL,
 	seq  bigint NOT NULL REFERENCES sav_deliveries (seq),
