@@ -121,16 +121,23 @@ func TestTwoHandlesUpdateOneTicket(t *testing.T) {
 }
 
 // Two dispatchers, on two handles, deliver one outbox: each delivery
-// once, in order per ticket.
+// once, in order per ticket, also for deliveries about two tickets (a 1.0a
+// AR) and those ordered by destination.
 func TestTwoDispatchers(t *testing.T) {
 	a, another := open(t)
 	b := another()
-	const tickets, each = 10, 12
+	const n, tickets = 150, 10
 	var ds []sav.Delivery
-	for i := range each {
-		for k := range tickets {
-			ds = append(ds, delivery(fmt.Sprintf("T%02d-%02d", k, i), key(fmt.Sprintf("T%02d", k))))
+	for i := range n {
+		k := i % tickets
+		d := delivery(fmt.Sprintf("D%04d", i), key(fmt.Sprintf("T%02d", k)))
+		switch i % 5 {
+		case 1:
+			d.Tickets = append(d.Tickets, key(fmt.Sprintf("T%02d", (k+1)%tickets)))
+		case 2:
+			d.DestinationOrder = true
 		}
+		ds = append(ds, d)
 	}
 	if _, err := a.Commit(bg, sav.Effects{Deliveries: ds}); err != nil {
 		t.Fatal(err)
@@ -138,28 +145,28 @@ func TestTwoDispatchers(t *testing.T) {
 	var (
 		mu    sync.Mutex
 		got   = map[string]int{}
-		order = map[string][]int{}
+		order = map[string][]int{} // by lane
 	)
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
-	deliverer := func(name string) sav.Deliverer {
-		return sav.DelivererFunc(func(_ context.Context, d *sav.Delivery) error {
-			var k, i int
-			fmt.Sscanf(d.Label, "T%02d-%02d", &k, &i)
-			mu.Lock()
-			got[d.Label]++
-			order[d.Tickets[0].ReferenceSigSAVRaccoOC] = append(order[d.Tickets[0].ReferenceSigSAVRaccoOC], i)
-			n := len(got)
-			mu.Unlock()
-			if n == len(ds) {
-				cancel()
-			}
-			return nil
-		})
-	}
+	deliverer := sav.DelivererFunc(func(_ context.Context, d *sav.Delivery) error {
+		var i int
+		fmt.Sscanf(d.Label, "D%04d", &i)
+		mu.Lock()
+		defer mu.Unlock()
+		got[d.Label]++
+		for _, l := range d.Lanes() {
+			name := l.Ticket.ReferenceSigSAVRaccoOC + l.Destination.Address
+			order[name] = append(order[name], i)
+		}
+		if len(got) == n {
+			cancel()
+		}
+		return nil
+	})
 	var wg sync.WaitGroup
-	for i, s := range []*pgstore.Store{a, b} {
-		d := &sav.Dispatcher{Outbox: s, Deliverer: deliverer(fmt.Sprint(i)), Concurrency: 4, Poll: 50 * time.Millisecond,
+	for _, s := range []*pgstore.Store{a, b} {
+		d := &sav.Dispatcher{Outbox: s, Deliverer: deliverer, Concurrency: 4, Poll: 50 * time.Millisecond,
 			Timeout: 10 * time.Second}
 		wg.Go(func() { _ = d.Run(ctx) })
 	}
@@ -172,14 +179,17 @@ func TestTwoDispatchers(t *testing.T) {
 	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
-	for l, n := range got {
-		if n != 1 {
-			t.Errorf("%s delivered %d times", l, n)
+	if len(got) != n {
+		t.Errorf("%d deliveries delivered, want %d", len(got), n)
+	}
+	for l, c := range got {
+		if c != 1 {
+			t.Errorf("%s delivered %d times", l, c)
 		}
 	}
-	for tk, is := range order {
+	for lane, is := range order {
 		if !slices.IsSorted(is) {
-			t.Errorf("ticket %s: delivered in the order %v", tk, is)
+			t.Errorf("lane %s: delivered in the order %v", lane, is)
 		}
 	}
 	ps, err := b.Pending(bg)
