@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
 	"strconv"
@@ -93,6 +94,66 @@ const maxInterned = 2048
 // maxInternedValue is the longest attribute value a Decoder interns.
 const maxInternedValue = 128
 
+// names is the table of the names a Decoder interned: open addressing on
+// their hash, looked up with the bytes of a name, without the cost of a Go
+// map's string key.
+type names struct {
+	seed  maphash.Seed
+	slots []nameSlot // a power of two, at most half full
+	n     int
+}
+
+type nameSlot struct {
+	hash uint64
+	q    *qname
+}
+
+func (t *names) init() {
+	t.seed = maphash.MakeSeed()
+	t.slots = make([]nameSlot, 128)
+}
+
+// find returns the name whose bytes are raw, of hash h, or nil.
+func (t *names) find(h uint64, raw []byte) *qname {
+	mask := uint64(len(t.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		if s.q == nil {
+			return nil
+		}
+		if s.hash == h && s.q.full == string(raw) {
+			return s.q
+		}
+	}
+}
+
+// add interns q, of hash h, unless the table holds maxInterned names.
+func (t *names) add(h uint64, q *qname) {
+	if t.n >= maxInterned {
+		return
+	}
+	if 2*(t.n+1) > len(t.slots) {
+		old := t.slots
+		t.slots = make([]nameSlot, 2*len(old))
+		for _, s := range old {
+			if s.q != nil {
+				t.put(s)
+			}
+		}
+	}
+	t.put(nameSlot{hash: h, q: q})
+	t.n++
+}
+
+func (t *names) put(s nameSlot) {
+	mask := uint64(len(t.slots) - 1)
+	i := s.hash & mask
+	for t.slots[i].q != nil {
+		i = (i + 1) & mask
+	}
+	t.slots[i] = s
+}
+
 // qname is a name as written, split at its colon as encoding/xml's nsname
 // splits it (space is the prefix); multi marks a name of more than one
 // colon, which nsname refuses.
@@ -164,7 +225,7 @@ type Decoder struct {
 
 	scratch []byte
 	attrs   []xml.Attr
-	names   map[string]*qname
+	names   names
 	values  map[string]string
 }
 
@@ -205,8 +266,8 @@ func (d *Decoder) Reset(r io.Reader) {
 		d.scratch = nil
 	}
 	clear(d.nsTop)
-	if d.names == nil {
-		d.names = make(map[string]*qname, 64)
+	if d.values == nil {
+		d.names.init()
 		d.values = make(map[string]string, 32)
 	}
 }
@@ -566,7 +627,8 @@ func (d *Decoder) name(i int) (n *qname, next int, ok bool, err error) {
 		return n, j, false, d.more(j)
 	}
 	raw := b[i:j]
-	if q, found := d.names[string(raw)]; found {
+	h := maphash.Bytes(d.names.seed, raw)
+	if q := d.names.find(h, raw); q != nil {
 		return q, j, true, nil
 	}
 	if !validName(raw, ascii) {
@@ -581,9 +643,7 @@ func (d *Decoder) name(i int) (n *qname, next int, ok bool, err error) {
 	} else {
 		n.space, n.local = space, local
 	}
-	if len(d.names) < maxInterned {
-		d.names[s] = n
-	}
+	d.names.add(h, n)
 	return n, j, true, nil
 }
 
