@@ -22,7 +22,11 @@
 // package is refused with a [*SchemaError] ([ErrSchemaTooNew]) and left
 // as it is: upgrade every process before, never after, the schema.
 // Options.Schema puts the tables in a schema of their own (Open sets the
-// connections' search_path to it and creates it if needed).
+// connections' search_path to it and creates it if needed). A commit holds
+// one connection of the pool for its transaction (an Update while its
+// UpdateFunc runs), and a Store with subscriptions one more, outside the
+// pool, to LISTEN: size pool_max_conns for the commits and claims that run
+// at once.
 //
 // # Several processes on one database
 //

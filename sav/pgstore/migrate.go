@@ -54,9 +54,9 @@ var migrations = func() []migration {
 	return ms
 }()
 
-// SchemaVersion is the version of the newest schema this package knows:
-// the number of its last migration.
-var SchemaVersion = migrations[len(migrations)-1].version
+// SchemaVersion returns the version of the newest schema this package
+// knows: the number of its last migration.
+func SchemaVersion() int { return migrations[len(migrations)-1].version }
 
 // ErrSchemaTooNew: the database's schema was migrated by a newer version of
 // this package; see [*SchemaError].
@@ -68,7 +68,7 @@ var ErrSchemaTooNew = errors.New("pgstore: the database schema is newer than thi
 type SchemaError struct {
 	Schema  string // the PostgreSQL schema
 	Version int    // the version of the database's schema
-	Known   int    // SchemaVersion
+	Known   int    // SchemaVersion()
 }
 
 func (e *SchemaError) Error() string {
@@ -111,8 +111,8 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, create bool
 			Scan(&version); err != nil {
 			return err
 		}
-		if version > SchemaVersion {
-			return &SchemaError{Schema: schema, Version: version, Known: SchemaVersion}
+		if version > SchemaVersion() {
+			return &SchemaError{Schema: schema, Version: version, Known: SchemaVersion()}
 		}
 		for _, m := range migrations[version:] {
 			if _, err := tx.Exec(ctx, m.sql); err != nil {

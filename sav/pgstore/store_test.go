@@ -320,8 +320,8 @@ func TestMigrations(t *testing.T) {
 		}
 		versions = append(versions, v)
 	}
-	if rows.Err() != nil || len(versions) != pgstore.SchemaVersion || versions[len(versions)-1] != pgstore.SchemaVersion {
-		t.Fatalf("applied versions %v (%v), want 1…%d", versions, rows.Err(), pgstore.SchemaVersion)
+	if rows.Err() != nil || len(versions) != pgstore.SchemaVersion() || versions[len(versions)-1] != pgstore.SchemaVersion() {
+		t.Fatalf("applied versions %v (%v), want 1…%d", versions, rows.Err(), pgstore.SchemaVersion())
 	}
 	// Opening again applies nothing.
 	for range 4 {
@@ -329,12 +329,12 @@ func TestMigrations(t *testing.T) {
 	}
 	wg.Wait()
 	if _, err := s.Pool().Exec(bg, "INSERT INTO sav_schema_migrations (version, name) VALUES ($1, 'future.sql')",
-		pgstore.SchemaVersion+1); err != nil {
+		pgstore.SchemaVersion()+1); err != nil {
 		t.Fatal(err)
 	}
 	_, err = pgstore.Open(bg, pgtest.URL(t), &pgstore.Options{Schema: s.Schema()})
 	var se *pgstore.SchemaError
-	if !errors.Is(err, pgstore.ErrSchemaTooNew) || !errors.As(err, &se) || se.Version != pgstore.SchemaVersion+1 {
+	if !errors.Is(err, pgstore.ErrSchemaTooNew) || !errors.As(err, &se) || se.Version != pgstore.SchemaVersion()+1 {
 		t.Fatalf("Open on a newer schema: %v, want a *SchemaError", err)
 	}
 }
