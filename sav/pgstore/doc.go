@@ -69,6 +69,16 @@
 //     dispatcher's poll stays the fallback (a notification sent while the
 //     listener reconnects is lost).
 //
+// # The caller's transaction
+//
+// [Store.CreateTx], [Store.UpdateTx] and [Store.CommitTx] write in a
+// pgx.Tx the caller passes, so a program commits its own rows with a
+// ticket change and its deliveries (the transaction is always an explicit
+// argument, never a value in a context). The caller commits, or rolls back
+// after an error; it runs its transaction again after a deadlock or a
+// serialisation failure. Use READ COMMITTED, PostgreSQL's default. Other
+// processes' dispatchers are woken by the NOTIFY the commit sends.
+//
 // # Storage
 //
 // A ticket is stored as its JSON document (a json column, kept as written)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/pgtest"
 	"github.com/opensav/savsdk/sav"
@@ -412,5 +414,70 @@ func TestText(t *testing.T) {
 	d, _ := s.Delivery(bg, c.Deliveries[0].ID)
 	if d.LastError != "550 \uFFFD" {
 		t.Fatalf("stored error %q", d.LastError)
+	}
+}
+
+// The Tx methods write in the caller's transaction: with the embedder's own
+// rows, all committed or all rolled back.
+func TestCallersTransaction(t *testing.T) {
+	s, _ := open(t)
+	if _, err := s.Pool().Exec(bg, "CREATE TABLE invoices (ref text PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.Record(bg, &sav.Inbound{Protocol: sav.ProtocolV1A, ID: "m1", ReceivedAt: storetest.T0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(tx pgx.Tx) error {
+		if _, err := tx.Exec(bg, "INSERT INTO invoices VALUES ('REF-1')"); err != nil {
+			return err
+		}
+		if _, err := s.CreateTx(bg, tx, codes.RoleOI, storetest.NewTicket("REF-1", "OI-1"), sav.Effects{}); err != nil {
+			return err
+		}
+		_, err := s.CreateTx(bg, tx, codes.RoleOI, storetest.NewTicket("REF-1", "OI-1"), sav.Effects{})
+		if !errors.Is(err, sav.ErrDuplicate) {
+			return fmt.Errorf("second CreateTx: %v, want ErrDuplicate", err)
+		}
+		if _, err := s.UpdateTx(bg, tx, key("REF-1"), func(tk *ticket.Ticket) (sav.Effects, error) {
+			return sav.Effects{Deliveries: []sav.Delivery{delivery("N1")}}, tk.Apply(storetest.Comment("one"))
+		}); err != nil {
+			return err
+		}
+		_, err = s.CommitTx(bg, tx, sav.Effects{Outcomes: []sav.Resolution{{Ref: sav.InboundRef{Protocol: sav.ProtocolV1A,
+			ID: "m1"}, Outcome: sav.Outcome{Disposition: sav.DispositionProcessed, At: storetest.T0}}}})
+		return err
+	}
+	rollback := errors.New("rolled back by the caller")
+	if err := pgx.BeginFunc(bg, s.Pool(), func(tx pgx.Tx) error {
+		if err := write(tx); err != nil {
+			return err
+		}
+		return rollback
+	}); !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(bg, key("REF-1")); !errors.Is(err, sav.ErrNotFound) {
+		t.Fatalf("after the rollback: %v", err)
+	}
+	if un, _ := s.Unresolved(bg); len(un) != 1 {
+		t.Fatalf("after the rollback, unresolved: %d", len(un))
+	}
+	if err := pgx.BeginFunc(bg, s.Pool(), write); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(bg, key("REF-1"))
+	if err != nil || got.Version != 1 {
+		t.Fatalf("after the commit: %v, %v", got, err)
+	}
+	var n int
+	if err := s.Pool().QueryRow(bg, "SELECT count(*) FROM invoices").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the caller's row: %d, %v", n, err)
+	}
+	if ps, _ := s.Pending(bg); len(ps) != 1 {
+		t.Fatalf("pending: %d", len(ps))
+	}
+	if un, _ := s.Unresolved(bg); len(un) != 0 {
+		t.Fatalf("unresolved: %d", len(un))
 	}
 }

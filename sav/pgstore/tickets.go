@@ -150,90 +150,212 @@ func (s *Store) Update(ctx context.Context, key sav.Key, fn sav.UpdateFunc) (*ti
 	if err := key.Check(); err != nil {
 		return nil, err
 	}
-	var (
-		stored  *ticket.Ticket
-		ds      []*sav.Delivery
-		takenOI sav.OIKey
-	)
+	var u update
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var (
-			id  int64
-			doc []byte
-		)
-		takenOI = sav.OIKey{}
-		err := tx.QueryRow(ctx, sqlLockTicket, string(key.Role), key.CodeOC, key.ReferenceSigSAVRaccoOC).
-			Scan(&id, &doc)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("sav: ticket %v: %w", key, sav.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		cur, err := decodeTicket(doc)
-		if err != nil {
-			return err
-		}
-		work := cur.Clone()
-		fx, err := fn(work)
-		if err != nil {
-			return &fnError{err}
-		}
-		if err := sav.CheckUpdate(key, cur, work); err != nil {
-			return err
-		}
-		if ds, err = prepareDeliveries(fx.Deliveries, key); err != nil {
-			return err
-		}
-		if err := checkResolutions(fx.Outcomes); err != nil {
-			return err
-		}
-		oik, hasOI := sav.OIKeyOf(key.Role, work)
-		oldOIK, hadOI := sav.OIKeyOf(key.Role, cur)
-		if hasOI && (!hadOI || oik != oldOIK) {
-			var other []byte
-			err := tx.QueryRow(ctx, sqlOtherWithOI, string(oik.Role), oik.CodeOI, oik.ReferenceSigSAVOI, id).
-				Scan(&other)
-			switch {
-			case err == nil:
-				existing, err := decodeTicket(other)
-				if err != nil {
-					return err
-				}
-				return &sav.DuplicateError{Key: key, OIKey: oik, Existing: existing}
-			case !errors.Is(err, pgx.ErrNoRows):
-				return err
-			}
-			takenOI = oik
-		}
-		newDoc, err := json.Marshal(work)
-		if err != nil {
-			return err
-		}
-		if stored, err = decodeTicket(newDoc); err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		b := &pgx.Batch{}
-		b.Queue(sqlUpdateTicket, id, work.CodeOI, work.ReferenceSigSAVOI, !work.State.Terminal(), work.Version, newDoc)
-		return s.commitEffects(ctx, tx, b, func(br pgx.BatchResults) error {
-			_, err := br.Exec()
-			return err
-		}, ds, fx.Outcomes)
+		u = update{}
+		return s.update(ctx, tx, key, fn, &u)
 	})
+	if err != nil {
+		return nil, s.updateError(ctx, key, u, err)
+	}
+	s.notifyIf(u.enqueued)
+	return u.stored, nil
+}
+
+// UpdateTx is [Store.Update] in the caller's transaction tx: the ticket's
+// row stays locked, and the ticket and its effects are written, with
+// whatever else tx writes, when the caller commits. On an error, roll tx
+// back: what it wrote is not all of the update. A deadlock is not retried
+// (the caller runs its transaction again).
+func (s *Store) UpdateTx(ctx context.Context, tx pgx.Tx, key sav.Key, fn sav.UpdateFunc) (*ticket.Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := key.Check(); err != nil {
+		return nil, err
+	}
+	var u update
+	if err := s.update(ctx, tx, key, fn, &u); err != nil {
+		return nil, s.updateError(ctx, key, u, err)
+	}
+	return u.stored, nil
+}
+
+// update is what an update found and wrote.
+type update struct {
+	stored   *ticket.Ticket
+	enqueued bool
+	takenOI  sav.OIKey // the OI key it sets
+}
+
+func (s *Store) updateError(ctx context.Context, key sav.Key, u update, err error) error {
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "sav_tickets_oi_key" && takenOI != (sav.OIKey{}) {
+	if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "sav_tickets_oi_key" && u.takenOI != (sav.OIKey{}) {
 		// Another ticket took the OI key between the check and the write.
-		if existing, gerr := s.GetByOI(ctx, takenOI); gerr == nil {
-			return nil, &sav.DuplicateError{Key: key, OIKey: takenOI, Existing: existing}
+		if existing, gerr := s.GetByOI(ctx, u.takenOI); gerr == nil {
+			return &sav.DuplicateError{Key: key, OIKey: u.takenOI, Existing: existing}
 		}
+	}
+	return fail(ctx, "update", err)
+}
+
+func (s *Store) update(ctx context.Context, tx pgx.Tx, key sav.Key, fn sav.UpdateFunc, u *update) error {
+	var (
+		id  int64
+		doc []byte
+	)
+	err := tx.QueryRow(ctx, sqlLockTicket, string(key.Role), key.CodeOC, key.ReferenceSigSAVRaccoOC).
+		Scan(&id, &doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("sav: ticket %v: %w", key, sav.ErrNotFound)
 	}
 	if err != nil {
-		return nil, fail(ctx, "update", err)
+		return err
 	}
-	s.notifyIf(len(ds) > 0)
-	return stored, nil
+	cur, err := decodeTicket(doc)
+	if err != nil {
+		return err
+	}
+	work := cur.Clone()
+	fx, err := fn(work)
+	if err != nil {
+		return &fnError{err}
+	}
+	if err := sav.CheckUpdate(key, cur, work); err != nil {
+		return err
+	}
+	ds, err := prepareDeliveries(fx.Deliveries, key)
+	if err != nil {
+		return err
+	}
+	if err := checkResolutions(fx.Outcomes); err != nil {
+		return err
+	}
+	oik, hasOI := sav.OIKeyOf(key.Role, work)
+	oldOIK, hadOI := sav.OIKeyOf(key.Role, cur)
+	if hasOI && (!hadOI || oik != oldOIK) {
+		var other []byte
+		err := tx.QueryRow(ctx, sqlOtherWithOI, string(oik.Role), oik.CodeOI, oik.ReferenceSigSAVOI, id).
+			Scan(&other)
+		switch {
+		case err == nil:
+			existing, err := decodeTicket(other)
+			if err != nil {
+				return err
+			}
+			return &sav.DuplicateError{Key: key, OIKey: oik, Existing: existing}
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		u.takenOI = oik
+	}
+	newDoc, err := json.Marshal(work)
+	if err != nil {
+		return err
+	}
+	if u.stored, err = decodeTicket(newDoc); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	b := &pgx.Batch{}
+	b.Queue(sqlUpdateTicket, id, work.CodeOI, work.ReferenceSigSAVOI, !work.State.Terminal(), work.Version, newDoc)
+	u.enqueued = len(ds) > 0
+	return s.commitEffects(ctx, tx, b, func(br pgx.BatchResults) error {
+		_, err := br.Exec()
+		return err
+	}, ds, fx.Outcomes)
+}
+
+// CreateTx is [Store.Create] in the caller's transaction tx: the ticket and
+// its effects are written, with whatever else tx writes, when the caller
+// commits. A [*sav.DuplicateError] leaves tx as it was; on any other
+// error, roll tx back.
+func (s *Store) CreateTx(ctx context.Context, tx pgx.Tx, role codes.Role, t *ticket.Ticket, fx sav.Effects) (*ticket.Ticket, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t == nil {
+		return nil, fmt.Errorf("sav: create: nil ticket: %w", sav.ErrInvalid)
+	}
+	key := sav.KeyOf(role, t)
+	if err := key.Check(); err != nil {
+		return nil, err
+	}
+	ds, err := prepareDeliveries(fx.Deliveries, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResolutions(fx.Outcomes); err != nil {
+		return nil, err
+	}
+	doc, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: create: %w", err)
+	}
+	var id int64
+	err = tx.QueryRow(ctx, sqlCreateTicket, string(role), t.CodeOC, t.ReferenceSigSAVRaccoOC, t.CodeOI,
+		t.ReferenceSigSAVOI, !t.State.Terminal(), t.Version, doc).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, s.duplicate(ctx, tx, role, t, key)
+	}
+	if err != nil {
+		return nil, fail(ctx, "create", err)
+	}
+	if err := s.commitEffects(ctx, tx, nil, nil, ds, fx.Outcomes); err != nil {
+		return nil, fail(ctx, "create", err)
+	}
+	return decodeTicket(doc)
+}
+
+// duplicate returns the *sav.DuplicateError of a create whose key or OI key
+// is taken, read through q.
+func (s *Store) duplicate(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, role codes.Role, t *ticket.Ticket, key sav.Key) error {
+	var doc []byte
+	err := q.QueryRow(ctx, sqlGetTicket, string(key.Role), key.CodeOC, key.ReferenceSigSAVRaccoOC).Scan(&doc)
+	oik, hasOI := sav.OIKeyOf(role, t)
+	if errors.Is(err, pgx.ErrNoRows) && hasOI {
+		err = q.QueryRow(ctx, sqlGetTicketByOI, string(oik.Role), oik.CodeOI, oik.ReferenceSigSAVOI).Scan(&doc)
+	} else {
+		oik = sav.OIKey{}
+	}
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("pgstore: create %v: conflicts with a ticket that cannot be found (rolled back?)", key)
+	case err != nil:
+		return fail(ctx, "create", err)
+	}
+	existing, err := decodeTicket(doc)
+	if err != nil {
+		return err
+	}
+	return &sav.DuplicateError{Key: key, OIKey: oik, Existing: existing}
+}
+
+// CommitTx is [Store.Commit] in the caller's transaction tx. On an error,
+// roll tx back.
+func (s *Store) CommitTx(ctx context.Context, tx pgx.Tx, fx sav.Effects) ([]*sav.Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	ds, err := prepareDeliveries(fx.Deliveries, sav.Key{})
+	if err != nil {
+		return nil, err
+	}
+	if err := checkResolutions(fx.Outcomes); err != nil {
+		return nil, err
+	}
+	if err := s.commitEffects(ctx, tx, nil, nil, ds, fx.Outcomes); err != nil {
+		return nil, fail(ctx, "commit", err)
+	}
+	out := make([]*sav.Delivery, len(ds))
+	for i, d := range ds {
+		out[i] = d.Clone()
+	}
+	return out, nil
 }
 
 // Get implements [sav.Tickets.Get].
