@@ -218,7 +218,8 @@ type Decoder struct {
 
 	stack    []frame
 	ns       []binding
-	nsTop    map[string]int
+	nsTop    map[string]int // prefix → index in ns of its binding, once mapped
+	mapped   bool           // more bindings than a linear search suits
 	elements int
 
 	needClose bool // the last start element was empty: its end is next
@@ -226,7 +227,7 @@ type Decoder struct {
 	scratch []byte
 	attrs   []xml.Attr
 	names   names
-	values  map[string]string
+	values  names // attribute values
 }
 
 // NewDecoder returns a Decoder reading r.
@@ -266,9 +267,9 @@ func (d *Decoder) Reset(r io.Reader) {
 		d.scratch = nil
 	}
 	clear(d.nsTop)
-	if d.values == nil {
+	if d.names.slots == nil {
 		d.names.init()
-		d.values = make(map[string]string, 32)
+		d.values.init()
 	}
 }
 
@@ -462,12 +463,14 @@ func (d *Decoder) pop() {
 	n := len(d.stack) - 1
 	mark := d.stack[n].ns
 	d.stack = d.stack[:n]
-	for j := len(d.ns) - 1; j >= mark; j-- {
-		b := d.ns[j]
-		if b.prev >= 0 {
-			d.nsTop[b.prefix] = b.prev
-		} else {
-			delete(d.nsTop, b.prefix)
+	if d.mapped {
+		for j := len(d.ns) - 1; j >= mark; j-- {
+			b := d.ns[j]
+			if b.prev >= 0 {
+				d.nsTop[b.prefix] = b.prev
+			} else {
+				delete(d.nsTop, b.prefix)
+			}
 		}
 	}
 	d.ns = d.ns[:mark]
@@ -475,7 +478,7 @@ func (d *Decoder) pop() {
 
 // lookup returns the namespace bound to prefix.
 func (d *Decoder) lookup(prefix string) (string, bool) {
-	if len(d.ns) <= 8 {
+	if !d.mapped {
 		for j := len(d.ns) - 1; j >= 0; j-- {
 			if d.ns[j].prefix == prefix {
 				return d.ns[j].uri, true
@@ -491,15 +494,32 @@ func (d *Decoder) lookup(prefix string) (string, bool) {
 }
 
 func (d *Decoder) bind(prefix, uri string) {
-	if d.nsTop == nil {
-		d.nsTop = make(map[string]int)
+	if !d.mapped {
+		if len(d.ns) < 16 {
+			d.ns = append(d.ns, binding{prefix: prefix, uri: uri})
+			return
+		}
+		// Enough bindings in scope for a map to pay.
+		if d.nsTop == nil {
+			d.nsTop = make(map[string]int)
+		}
+		d.mapped = true
+		for j := range d.ns {
+			d.ns[j].prev = d.top(d.ns[j].prefix)
+			d.nsTop[d.ns[j].prefix] = j
+		}
 	}
-	prev, ok := d.nsTop[prefix]
-	if !ok {
-		prev = -1
-	}
+	prev := d.top(prefix)
 	d.nsTop[prefix] = len(d.ns)
 	d.ns = append(d.ns, binding{prefix: prefix, uri: uri, prev: prev})
+}
+
+// top returns the index of prefix's binding in the map, -1 for none.
+func (d *Decoder) top(prefix string) int {
+	if j, ok := d.nsTop[prefix]; ok {
+		return j
+	}
+	return -1
 }
 
 // translate resolves a name as encoding/xml does: the default namespace
@@ -950,13 +970,12 @@ func (d *Decoder) value(data []byte) string {
 	if len(data) > maxInternedValue {
 		return string(data)
 	}
-	if s, ok := d.values[string(data)]; ok {
-		return s
+	h := maphash.Bytes(d.values.seed, data)
+	if q := d.values.find(h, data); q != nil {
+		return q.full
 	}
 	s := string(data)
-	if len(d.values) < maxInterned {
-		d.values[s] = s
-	}
+	d.values.add(h, &qname{full: s})
 	return s
 }
 

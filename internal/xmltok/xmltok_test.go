@@ -522,3 +522,21 @@ func TestNoDirectives(t *testing.T) {
 		}
 	}
 }
+
+// TestManyBindings crosses the number of bindings beyond which a Decoder
+// maps prefixes, with redeclarations in nested scopes and elements closed
+// back below it.
+func TestManyBindings(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("<r>")
+	for i := range 24 {
+		fmt.Fprintf(&b, `<e%d xmlns:p%d="urn:%d" xmlns:p%d="urn:re%d" xmlns="urn:d%d"><p%d:x p%d:a="1"/><y/>`,
+			i, i, i, i/2, i, i, i/2, i)
+	}
+	b.WriteString("<p3:z/>")
+	for i := 23; i >= 0; i-- {
+		fmt.Fprintf(&b, "<p%d:w/></e%d><p%d:v/>", i, i, i/3)
+	}
+	b.WriteString("</r>")
+	checkDoc(t, []byte(b.String()))
+}
