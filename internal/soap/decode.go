@@ -278,20 +278,19 @@ func resolve(scope [][]binding, prefix string) (string, bool) {
 // binding of scope that start does not declare itself; scope lists frames
 // outermost first.
 func withScope(start xml.StartElement, scope [][]binding) xml.StartElement {
-	declared := map[string]bool{}
-	for _, a := range start.Attr {
-		if prefix, ok := declaration(a); ok {
-			declared[prefix] = true
-		}
+	n := len(start.Attr)
+	for _, frame := range scope {
+		n += len(frame)
 	}
-	out := start.Copy()
+	out := start
+	out.Attr = append(make([]xml.Attr, 0, n), start.Attr...)
 	for i := len(scope) - 1; i >= 0; i-- {
 		for j := len(scope[i]) - 1; j >= 0; j-- {
 			b := scope[i][j]
-			if declared[b.prefix] {
+			// out declares the prefixes of start and those added.
+			if declares(out.Attr, b.prefix) {
 				continue
 			}
-			declared[b.prefix] = true
 			if b.prefix == "" {
 				out.Attr = append(out.Attr, xml.Attr{Name: xml.Name{Local: "xmlns"}, Value: b.uri})
 			} else {
@@ -300,6 +299,16 @@ func withScope(start xml.StartElement, scope [][]binding) xml.StartElement {
 		}
 	}
 	return out
+}
+
+// declares reports whether attrs declare prefix.
+func declares(attrs []xml.Attr, prefix string) bool {
+	for _, a := range attrs {
+		if p, ok := declaration(a); ok && p == prefix {
+			return true
+		}
+	}
+	return false
 }
 
 // next returns the next token that matters: a start element, an end element
