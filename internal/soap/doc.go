@@ -6,8 +6,9 @@
 // faultcode qualified with a prefix bound to the envelope namespace.
 //
 // The package knows nothing of JSR-91: the body and the fault detail are read
-// by callbacks that receive the [xml.Decoder] positioned on their start
-// element (so line numbers stay those of the document) and written by
+// by callbacks that receive the decoder positioned on their start element (so
+// line numbers stay those of the document) — a [TokenReader] for [Decoder],
+// its own tokenizer, an [xml.Decoder] for [EnvelopeReader] — and written by
 // callbacks that write a self-contained element. [Decoder.Decode] also reads
 // a bare message (no envelope, e.g. a logged body): then the document's root
 // is the body and there is no header.
@@ -21,18 +22,21 @@
 // # Limits
 //
 // Every decoder of this package — [Decoder], [EnvelopeReader], [Contract],
-// and so protocol 2.0, Plan de charge SAV and InfoTravaux alike — reads
-// through one guard that enforces [Limits]: nesting depth, elements,
-// attributes per element and token length (DefaultMaxDepth,
-// DefaultMaxElements, DefaultMaxAttributes, DefaultMaxTokenBytes; zero
-// fields take them). The guard lexes each chunk of input before the XML
-// decoder reads it and stops serving bytes at the first one beyond a limit,
-// so a header entry nested 50,000 deep or carrying 50,000 attributes costs
-// what was read up to the 101st level or the 65th attribute, whoever reads
-// the entry (a callback skipping it included). The same guard refuses DTDs
-// and directives anywhere, skips a UTF-8 byte order mark at the start of the
-// document, and follows a declared encoding from the end of the declaration.
-// Limits.MaxBodyBytes is applied by the servers before decoding.
+// and so protocol 2.0, Plan de charge SAV and InfoTravaux alike — enforces
+// [Limits] while it reads: nesting depth, elements, attributes per element
+// and token length (DefaultMaxDepth, DefaultMaxElements,
+// DefaultMaxAttributes, DefaultMaxTokenBytes; zero fields take them), at the
+// first byte beyond a limit, so a header entry nested 50,000 deep or
+// carrying 50,000 attributes costs what was read up to the 101st level or the
+// 65th attribute, whoever reads the entry (a callback skipping it included).
+// [Decoder], the strict decoder of protocol 2.0, tokenizes with
+// internal/xmltok, which gives encoding/xml's tokens and checks the limits
+// itself; the others read with encoding/xml through a guard that lexes each
+// chunk of input before the XML decoder reads it and stops serving bytes at
+// the first one beyond a limit. Both refuse DTDs and directives anywhere,
+// skip a UTF-8 byte order mark at the start of the document, and follow a
+// declared encoding from the end of the declaration. Limits.MaxBodyBytes is
+// applied by the servers before decoding.
 //
 // # Plain envelopes and single-purpose services
 //
