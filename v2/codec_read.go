@@ -52,6 +52,9 @@ type reader struct {
 	// element is left absent and reading goes on.
 	lenient   bool
 	valueErrs []*DecodeError
+	// The first bindings and levels, held with the reader.
+	scopeBuf [8]binding
+	marksBuf [16]int
 }
 
 // errDropped is returned, once the offending element is consumed, for a value
@@ -69,7 +72,9 @@ func (r *reader) valueError(t xml.StartElement, sentinel error, format string, a
 }
 
 func newReader(d tokenSource, p *Profile) *reader {
-	return &reader{d: d, p: p.orDefault()}
+	r := &reader{d: d, p: p.orDefault()}
+	r.scope, r.marks = r.scopeBuf[:0], r.marksBuf[:0]
+	return r
 }
 
 func (r *reader) line() int {
@@ -271,11 +276,16 @@ func field[T any](r *reader, t xml.StartElement, f *Field[T], nillable bool, rea
 		*f = Field[T]{Presence: Nil}
 		return nil
 	}
-	var v T
-	if err := read(r, t, &v); err != nil {
+	// Read in place (a value read into a local would escape through
+	// read), from the zero value; on an error f is left as it was.
+	old := *f
+	var zero T
+	f.Value = zero
+	if err := read(r, t, &f.Value); err != nil {
+		*f = old
 		return err
 	}
-	*f = Field[T]{Presence: Present, Value: v}
+	f.Presence = Present
 	return nil
 }
 

@@ -1089,6 +1089,10 @@ func (d *Decoder) startTag(i int) (xml.Token, error) {
 		}
 		return raw.start, nil
 	}
+	if raw.end == nil || raw.as != name {
+		raw.as = name
+		raw.start, raw.end = nil, xml.EndElement{Name: name}
+	}
 	out := noAttrs
 	if len(attrs) > 0 {
 		out = make([]xml.Attr, len(attrs))
