@@ -1194,13 +1194,12 @@ func (d *Decoder) procInst(i int) (xml.Token, error) {
 	tname := target.full
 	d.pos = k
 	if tname == "xml" {
-		content := string(data)
-		if ver := procInstParam("version", content); ver != "" && ver != "1.0" {
+		if ver := procInstParam("version", data); len(ver) > 0 && string(ver) != "1.0" {
 			d.err = fmt.Errorf("xml: unsupported version %q; only version 1.0 is supported", ver)
 			return nil, d.err
 		}
-		if enc := procInstParam("encoding", content); enc != "" && enc != "utf-8" && enc != "UTF-8" && !strings.EqualFold(enc, "utf-8") {
-			if err := d.switchCharset(enc); err != nil {
+		if enc := procInstParam("encoding", data); len(enc) > 0 && !bytes.EqualFold(enc, utf8Label) {
+			if err := d.switchCharset(string(enc)); err != nil {
 				return nil, err
 			}
 		}
@@ -1240,18 +1239,19 @@ type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
+var utf8Label = []byte("utf-8")
+
 // procInstParam returns the value of param in the content of an XML
 // declaration, as encoding/xml reads it.
-func procInstParam(param, s string) string {
-	param = param + "="
-	lenp := len(param)
+func procInstParam(param string, s []byte) []byte {
+	lenp := len(param) + 1 // param and "="
 	i := 0
 	var sep byte
 	for i < len(s) {
 		sub := s[i:]
-		k := strings.Index(sub, param)
+		k := indexParam(sub, param)
 		if k < 0 || lenp+k >= len(sub) {
-			return ""
+			return nil
 		}
 		i += lenp + k + 1
 		if c := sub[lenp+k]; c == '\'' || c == '"' {
@@ -1260,13 +1260,28 @@ func procInstParam(param, s string) string {
 		}
 	}
 	if sep == 0 {
-		return ""
+		return nil
 	}
-	j := strings.IndexByte(s[i:], sep)
+	j := bytes.IndexByte(s[i:], sep)
 	if j < 0 {
-		return ""
+		return nil
 	}
 	return s[i : i+j]
+}
+
+// indexParam returns the index of param followed by '=' in s, or -1.
+func indexParam(s []byte, param string) int {
+	for at := 0; ; {
+		k := bytes.Index(s[at:], []byte(param))
+		if k < 0 {
+			return -1
+		}
+		k += at
+		if k+len(param) < len(s) && s[k+len(param)] == '=' {
+			return k
+		}
+		at = k + 1
+	}
 }
 
 // bang reads the comment, CDATA section or directive at buf[i] ("<!").
