@@ -481,3 +481,31 @@ func TestCallersTransaction(t *testing.T) {
 		t.Fatalf("unresolved: %d", len(un))
 	}
 }
+
+// The listener reconnects when its connection is lost, and wakes the
+// subscriptions then, since it may have missed notifications.
+func TestNotifyAfterLostConnection(t *testing.T) {
+	a, another := open(t)
+	b := another()
+	ch, cancel := b.Subscribe()
+	defer cancel()
+	wake := func(what string) {
+		t.Helper()
+		select {
+		case <-ch:
+		case <-time.After(10 * time.Second):
+			t.Fatal(what)
+		}
+	}
+	wake("the listener did not connect")
+	var n int
+	if err := a.Pool().QueryRow(bg, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+WHERE query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminating the listener: %d, %v", n, err)
+	}
+	wake("no wake-up after the reconnection")
+	if _, err := a.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", key("A"))}}); err != nil {
+		t.Fatal(err)
+	}
+	wake("no notification after the reconnection")
+}
