@@ -1,9 +1,10 @@
 // Package pgtest gives tests a real PostgreSQL server: the one the
 // SAVSDK_PG_URL environment variable names, else a throwaway cluster it
 // starts from the server binaries Debian's postgresql package installs
-// (initdb and pg_ctl under /usr/lib/postgresql/*/bin, or on PATH), in a
+// (initdb and postgres under /usr/lib/postgresql/*/bin, or on PATH), in a
 // temporary directory, listening only on a Unix socket there, stopped and
-// removed when the tests end. Run as root, the cluster runs as the
+// removed when the tests end (the server also dies with the test
+// process). Run as root, the cluster runs as the
 // postgres user (or nobody): PostgreSQL refuses to run as root.
 //
 // A test package calls [Main] from its TestMain, and [URL] or [Schema] in
@@ -118,18 +119,19 @@ func WithSearchPath(t testing.TB, u, schema string) string {
 }
 
 type cluster struct {
-	dir, data, pgctl string
-	run              func(args ...string) *exec.Cmd
-	url              string
+	dir    string
+	server *exec.Cmd
+	done   chan struct{} // closed when the server has exited
+	url    string
 }
 
-// binaries finds initdb and pg_ctl: the newest of /usr/lib/postgresql/*/bin,
-// else PATH.
-func binaries() (initdb, pgctl string, err error) {
+// binaries finds initdb and postgres: the newest of
+// /usr/lib/postgresql/*/bin, else PATH.
+func binaries() (initdb, postgres string, err error) {
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	slices.SortFunc(dirs, func(a, b string) int { return version(b) - version(a) })
 	for _, d := range dirs {
-		i, p := filepath.Join(d, "initdb"), filepath.Join(d, "pg_ctl")
+		i, p := filepath.Join(d, "initdb"), filepath.Join(d, "postgres")
 		if _, err := os.Stat(i); err == nil {
 			if _, err := os.Stat(p); err == nil {
 				return i, p, nil
@@ -137,9 +139,9 @@ func binaries() (initdb, pgctl string, err error) {
 		}
 	}
 	i, err1 := exec.LookPath("initdb")
-	p, err2 := exec.LookPath("pg_ctl")
+	p, err2 := exec.LookPath("postgres")
 	if err1 != nil || err2 != nil {
-		return "", "", fmt.Errorf("initdb and pg_ctl not found under /usr/lib/postgresql/*/bin nor on PATH")
+		return "", "", fmt.Errorf("initdb and postgres not found under /usr/lib/postgresql/*/bin nor on PATH")
 	}
 	return i, p, nil
 }
@@ -150,7 +152,7 @@ func version(binDir string) int {
 }
 
 func start() (*cluster, error) {
-	initdb, pgctl, err := binaries()
+	initdb, postgres, err := binaries()
 	if err != nil {
 		return nil, err
 	}
@@ -158,8 +160,10 @@ func start() (*cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cluster{dir: dir, data: filepath.Join(dir, "data"), pgctl: pgctl}
-	c.run = func(args ...string) *exec.Cmd { return exec.Command(args[0], args[1:]...) }
+	data := filepath.Join(dir, "data")
+	// The server dies with the test process (SIGQUIT: an immediate
+	// shutdown that ends its children too), even when a test panics.
+	attr := &syscall.SysProcAttr{Pdeathsig: syscall.SIGQUIT}
 	if os.Geteuid() == 0 {
 		// PostgreSQL refuses to run as root: run it as postgres (the user
 		// the Debian package creates) or nobody, owning the directory.
@@ -179,31 +183,41 @@ func start() (*cluster, error) {
 			os.RemoveAll(dir)
 			return nil, err
 		}
-		c.run = func(args ...string) *exec.Cmd {
-			cmd := exec.Command(args[0], args[1:]...)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
-			cmd.Dir = dir
-			return cmd
-		}
+		attr.Credential = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
-	out, err := c.run(initdb, "-D", c.data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale",
+	command := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(args[0], args[1:]...)
+		cmd.SysProcAttr = attr
+		cmd.Dir = dir
+		return cmd
+	}
+	out, err := command(initdb, "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale",
 		"--no-sync").CombinedOutput()
 	if err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %v: %s", err, out)
 	}
-	// Unix socket in dir only; durability off: a test cluster lives for one
-	// run (the data survives a crash of the server's processes, not of the
-	// machine).
-	opts := fmt.Sprintf("-c listen_addresses='' -k %s -c fsync=off -c synchronous_commit=off "+
-		"-c full_page_writes=off -c max_connections=200", dir)
-	out, err = c.run(pgctl, "-D", c.data, "-l", filepath.Join(dir, "server.log"), "-o", opts, "-w", "-t", "60",
-		"start").CombinedOutput()
+	// A Unix socket in dir only; durability off: a test cluster lives for
+	// one run (its data survives the end of the server's processes, not of
+	// the machine's).
+	c := &cluster{dir: dir, done: make(chan struct{})}
+	c.server = command(postgres, "-D", data, "-k", dir, "-c", "listen_addresses=", "-c", "fsync=off",
+		"-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+	log, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("pg_ctl start: %v: %s\n%s", err, out, log)
+		return nil, err
 	}
+	defer log.Close()
+	c.server.Stdout, c.server.Stderr = log, log
+	if err := c.server.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting postgres: %v", err)
+	}
+	go func() {
+		_ = c.server.Wait()
+		close(c.done)
+	}()
 	c.url = "postgres://postgres@/postgres?host=" + url.QueryEscape(dir) + "&sslmode=disable"
 	// Wait until it answers.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -214,15 +228,28 @@ func start() (*cluster, error) {
 			conn.Close(ctx)
 			return c, nil
 		}
-		if ctx.Err() != nil {
+		select {
+		case <-c.done:
+			b, _ := os.ReadFile(filepath.Join(dir, "server.log"))
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("postgres exited: %s", b)
+		case <-ctx.Done():
 			c.stop()
 			return nil, fmt.Errorf("the test server does not answer: %v", err)
+		case <-time.After(50 * time.Millisecond):
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
+// stop shuts the server down (fast shutdown: SIGINT) and removes its
+// directory.
 func (c *cluster) stop() {
-	_ = c.run(c.pgctl, "-D", c.data, "-m", "immediate", "-w", "stop").Run()
+	_ = c.server.Process.Signal(syscall.SIGINT)
+	select {
+	case <-c.done:
+	case <-time.After(30 * time.Second):
+		_ = c.server.Process.Kill()
+		<-c.done
+	}
 	os.RemoveAll(c.dir)
 }
