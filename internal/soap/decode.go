@@ -141,6 +141,7 @@ func (dc *Decoder) Decode(r io.Reader) (*Message, error) {
 	d := newTokenizer(r, dc.Limits)
 	defer releaseTokenizer(d)
 	s := &state{dc: dc, d: d}
+	s.scope = s.scopeBuf[:0]
 	m, err := s.document()
 	if err != nil {
 		if e := refused(d); e != nil {
@@ -206,6 +207,8 @@ type state struct {
 	dc    *Decoder
 	d     *xmltok.Decoder
 	scope [][]binding // one frame per open element the decoder walks
+	// The frames of the Envelope, the Header or Body and one more.
+	scopeBuf [4][]binding
 }
 
 func (s *state) line() int {
@@ -239,7 +242,16 @@ func (s *state) push(start xml.StartElement) { s.scope = append(s.scope, declare
 
 // declared returns the namespace bindings start declares.
 func declared(start xml.StartElement) []binding {
-	var frame []binding
+	n := 0
+	for _, a := range start.Attr {
+		if _, ok := declaration(a); ok {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	frame := make([]binding, 0, n)
 	for _, a := range start.Attr {
 		if prefix, ok := declaration(a); ok {
 			frame = append(frame, binding{prefix, a.Value})
