@@ -66,6 +66,15 @@
 // whole. The error is a [*LimitError] naming the limit, with the line and
 // offset of that byte; it unwraps to [ErrLimit]. The zero Limits imposes none.
 //
+// # Errors
+//
+// Token returns, and then keeps returning: an [*xml.SyntaxError] for a
+// malformed document; a [*LimitError] (errors.Is [ErrLimit]) beyond the
+// Limits; a [*DirectiveError] (errors.Is [ErrDirective]) for a directive when
+// NoDirectives is set; encoding/xml's own errors for an XML declaration of
+// another version or an encoding the CharsetReader cannot open; the reader's
+// errors as they are; io.EOF at the end. [Decoder.Err] returns it.
+//
 // # Reading
 //
 // A Decoder reads its input in large blocks: it may read beyond the token it
