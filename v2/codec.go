@@ -547,6 +547,14 @@ func writeException(w *writer, e *Exception) error {
 	kind := e.Kind
 	if kind == 0 {
 		kind = ExceptionKindFor(e.Op, e.ReturnCode())
+		if e.Erreur == nil {
+			// Without a sav:erreur the typed child is the code: one that
+			// says another code would change what the fault means.
+			if c := (&Exception{Kind: kind}).ReturnCode(); c != e.ReturnCode() {
+				return &EncodeError{Element: qn, Err: fmt.Errorf("%v cannot carry return code %d without a sav:erreur",
+					kind, e.ReturnCode())}
+			}
+		}
 	}
 	allowed := false
 	for _, k := range e.Op.Exceptions() {
