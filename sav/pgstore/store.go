@@ -137,7 +137,7 @@ func (s *Store) Close() error {
 
 // Advisory lock classes (the first key of pg_advisory_xact_lock(int, int)):
 // the second key is a hash of the schema (migrations) or of the schema and
-// a lane (enqueueing).
+// a lane (enqueueing, and making a delivery final).
 const (
 	lockMigrations int32 = 0x5A5F
 	lockLanes      int32 = 0x5A60
