@@ -128,9 +128,13 @@
 //   - Deliveries get a unique, unguessable ID (the default idempotency key),
 //     an increasing Seq in commit order, and are claimed exclusively, in
 //     lane order, with Attempts counted at the claim; an in-flight delivery
-//     whose lease ended is claimable again; a stuck delivery is claimed only
-//     after Retry; nothing is deleted, except by the embedder's own
-//     retention policy for delivered deliveries and resolved entries.
+//     whose lease ended is claimable again; each claim gives the delivery
+//     a new ClaimToken, and Failed under another claim's token is
+//     [ErrLeaseLost] (fencing: a dispatcher whose lease was taken over
+//     cannot reset a delivery another one has in flight); a stuck delivery
+//     is claimed only after Retry; nothing is deleted, except by
+//     [Journal.Forget] and the embedder's own retention policy for
+//     delivered deliveries.
 //   - List orders by CodeOI, ReferenceSigSAVOI, CodeOC,
 //     ReferenceSigSAVRaccoOC ([CompareListOrder]) and applies Match before
 //     Offset and Limit.
@@ -346,12 +350,11 @@
 //
 // Configuration errors are a [*ConfigError] naming the Options field
 // ([ErrNoAuthenticator]). Sentinels, tested with errors.Is: [ErrNotFound],
-// [ErrDuplicate] (a
-// [*DuplicateError]), [ErrInvalidKey] and [ErrKeyChanged] (a [*KeyError]),
-// [ErrResolved], [ErrDeliveryState], [ErrInvalid], and [ErrPermanent] (a
-// [*PermanentError]) for deliverers. Errors of an UpdateFunc come back as
-// they are, so [ticket.ReturnCode] reads the return code of a refused
-// transaction.
+// [ErrDuplicate] (a [*DuplicateError]), [ErrInvalidKey] and [ErrKeyChanged]
+// (a [*KeyError]), [ErrResolved], [ErrDeliveryState] ([ErrLeaseLost]),
+// [ErrInvalid], and [ErrPermanent] (a [*PermanentError]) for deliverers.
+// Errors of an UpdateFunc come back as they are, so [ticket.ReturnCode]
+// reads the return code of a refused transaction.
 //
 // The engines add [ErrUnknownPeer] (no peer, or no address for the
 // protocol needed) and [ErrUnsupported] (an [*UnsupportedError]: an

@@ -391,6 +391,7 @@ func (s *MemStore) enqueueLocked(d *Delivery, now time.Time) {
 	d.EnqueuedAt = now
 	d.Attempts = 0
 	d.LastAttemptAt, d.LastError, d.LeaseUntil, d.DeliveredAt, d.Reason = time.Time{}, "", time.Time{}, time.Time{}, ""
+	d.ClaimToken = ""
 	if d.IdempotencyKey == "" {
 		d.IdempotencyKey = d.ID
 	}
@@ -514,6 +515,7 @@ func (s *MemStore) Claim(ctx context.Context, req ClaimRequest) (Claimed, error)
 		m.d.Status = DeliveryInFlight
 		m.d.Attempts++
 		m.d.LeaseUntil = req.Now.Add(req.Lease)
+		m.d.ClaimToken = rand.Text()
 		s.scheduleLocked(m, m.d.LeaseUntil)
 		c.Deliveries = append(c.Deliveries, m.d.Clone())
 	}
@@ -556,7 +558,7 @@ func (s *MemStore) Delivered(ctx context.Context, id string, at time.Time) error
 		}
 		m.d.Status = DeliveryDelivered
 		m.d.DeliveredAt = at
-		m.d.LeaseUntil = time.Time{}
+		m.d.LeaseUntil, m.d.ClaimToken = time.Time{}, ""
 		s.finishLocked(m)
 		return nil
 	})
@@ -568,9 +570,12 @@ func (s *MemStore) Failed(ctx context.Context, id string, f Failure) error {
 		if m.d.Status != DeliveryInFlight {
 			return fmt.Errorf("sav: delivery %q is %v, not in flight: %w", id, m.d.Status, ErrDeliveryState)
 		}
+		if f.ClaimToken != "" && f.ClaimToken != m.d.ClaimToken {
+			return fmt.Errorf("sav: delivery %q: %w", id, ErrLeaseLost)
+		}
 		m.d.LastAttemptAt = f.At
 		m.d.LastError = f.Err
-		m.d.LeaseUntil = time.Time{}
+		m.d.LeaseUntil, m.d.ClaimToken = time.Time{}, ""
 		if f.Park {
 			m.d.Status = DeliveryStuck
 			m.d.Reason = f.Reason

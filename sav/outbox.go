@@ -126,6 +126,10 @@ type Delivery struct {
 	// LeaseUntil is when an in-flight delivery whose dispatcher went away
 	// may be claimed again.
 	LeaseUntil time.Time `json:"leaseUntil,omitzero"`
+	// ClaimToken identifies the claim an in-flight delivery is under: each
+	// Claim gives a new one, so a dispatcher whose lease was taken over is
+	// told so when it reports its attempt (see [Failure.ClaimToken]).
+	ClaimToken string `json:"claimToken,omitempty"`
 	// DeliveredAt is when the destination accepted it.
 	DeliveredAt time.Time `json:"deliveredAt,omitzero"`
 	// Reason says why it is stuck or abandoned.
@@ -215,6 +219,13 @@ type Failure struct {
 	Park   bool
 	Reason string
 	Next   time.Time
+	// ClaimToken is the Delivery.ClaimToken of the claim the attempt was
+	// made under. When set, Failed refuses it with [ErrLeaseLost] if the
+	// delivery was claimed again since (its lease ended and another
+	// dispatcher took it), so that the late report of a dispatcher cannot
+	// reset a delivery that another one has in flight. The [Dispatcher]
+	// always sets it.
+	ClaimToken string
 }
 
 // Outbox is the outbound delivery queue of a [Store].

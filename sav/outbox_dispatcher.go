@@ -298,7 +298,7 @@ func (d *Dispatcher) attempt(ctx, storeCtx context.Context, del *Delivery) {
 		d.log(storeCtx, slog.LevelDebug, "outbox: delivered", attrs...)
 		return
 	}
-	f := Failure{At: now, Err: err.Error()}
+	f := Failure{At: now, Err: err.Error(), ClaimToken: del.ClaimToken}
 	switch {
 	case errors.Is(err, ErrPermanent):
 		f.Park, f.Reason = true, "permanent failure"
@@ -317,6 +317,11 @@ func (d *Dispatcher) attempt(ctx, storeCtx context.Context, del *Delivery) {
 		f.Next = now.Add(d.Backoff.Delay(del.Attempts, r()))
 	}
 	if rerr := d.Outbox.Failed(storeCtx, del.ID, f); rerr != nil {
+		if errors.Is(rerr, ErrLeaseLost) {
+			d.log(storeCtx, slog.LevelWarn, "outbox: attempt failed after its lease ended; another claim has the delivery",
+				append(attrs, slog.String("error", err.Error()))...)
+			return
+		}
 		d.log(storeCtx, slog.LevelError, "outbox: failure not recorded; the delivery is retried when its lease ends",
 			append(attrs, slog.String("error", err.Error()), slog.String("store_error", rerr.Error()))...)
 		return

@@ -209,6 +209,9 @@ var (
 	// operation (retrying a delivery that is not stuck, completing one that
 	// is not in flight).
 	ErrDeliveryState = errors.New("sav: delivery not in the right state")
+	// ErrLeaseLost: a failed attempt reported under a claim that another
+	// claim has replaced (errors.Is ErrDeliveryState too).
+	ErrLeaseLost = fmt.Errorf("sav: the delivery was claimed again since: %w", ErrDeliveryState)
 	// ErrInvalid: a value a store refuses (a delivery without protocol or
 	// destination, an inbound message without ID).
 	ErrInvalid = errors.New("sav: invalid value")

@@ -97,7 +97,7 @@ FROM dec WHERE waits = 0 AND status = 1`
 	reason = CASE WHEN $4 THEN $5 ELSE reason END,
 	next_attempt = CASE WHEN $4 THEN NULL ELSE $6::timestamptz END,
 	due_at = CASE WHEN $4 THEN NULL ELSE $6::timestamptz END
-WHERE id = $1 AND status = 2
+WHERE id = $1 AND status = 2 AND ($7 = '' OR claim_token = $7)
 RETURNING seq`
 
 	sqlRetry = `WITH u AS (
@@ -110,10 +110,10 @@ SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM (SELECT pg_notify($3, '')
 
 	deliveryColumns = `seq, id, protocol, dest_code, dest_address, content_type, body, tickets, destination_order,
 	label, idempotency_key, status, next_attempt, enqueued_at, attempts, last_attempt_at, last_error, lease_until,
-	delivered_at, reason`
+	delivered_at, reason, coalesce(claim_token, '')`
 	deliveryColumnsD = `d.seq, d.id, d.protocol, d.dest_code, d.dest_address, d.content_type, d.body, d.tickets,
 	d.destination_order, d.label, d.idempotency_key, d.status, d.next_attempt, d.enqueued_at, d.attempts,
-	d.last_attempt_at, d.last_error, d.lease_until, d.delivered_at, d.reason`
+	d.last_attempt_at, d.last_error, d.lease_until, d.delivered_at, d.reason, coalesce(d.claim_token, '')`
 
 	sqlDelivery = `SELECT ` + deliveryColumns + ` FROM sav_deliveries WHERE id = $1`
 	sqlPending  = `SELECT ` + deliveryColumns + ` FROM sav_deliveries WHERE status IN (1, 2) ORDER BY seq`
@@ -317,7 +317,7 @@ func scanDelivery(row pgx.Row, extra ...any) (*sav.Delivery, error) {
 	)
 	err := row.Scan(append(extra, &d.Seq, &d.ID, &protocol, &d.Destination.Code, &d.Destination.Address,
 		&d.ContentType, &d.Body, &tickets, &d.DestinationOrder, &d.Label, &d.IdempotencyKey, &status, &next,
-		&enq, &attempts, &last, &d.LastError, &lease, &delivered, &d.Reason)...)
+		&enq, &attempts, &last, &d.LastError, &lease, &delivered, &d.Reason, &d.ClaimToken)...)
 	if err != nil {
 		return nil, err
 	}
@@ -518,8 +518,14 @@ func (s *Store) Failed(ctx context.Context, id string, f sav.Failure) error {
 	}
 	var seq int64
 	err := s.pool.QueryRow(ctx, sqlFailed, id, ts(norm(f.At)), clean(f.Err), f.Park, clean(f.Reason),
-		ts(norm(f.Next))).Scan(&seq)
+		ts(norm(f.Next)), f.ClaimToken).Scan(&seq)
 	if errors.Is(err, pgx.ErrNoRows) {
+		if f.ClaimToken != "" {
+			if status, serr := s.deliveryStatus(ctx, id); serr == nil && status != nil &&
+				sav.DeliveryStatus(*status) == sav.DeliveryInFlight {
+				return fmt.Errorf("sav: delivery %q: %w", id, sav.ErrLeaseLost)
+			}
+		}
 		return s.notInState(ctx, id, "in flight")
 	}
 	return fail(ctx, "failed", err)

@@ -179,7 +179,7 @@ func (s *Store) Claim(ctx context.Context, req sav.ClaimRequest) (sav.Claimed, e
 		}
 		lease := ts(req.Now.Add(req.Lease))
 		for _, seq := range seqs {
-			d, err := scanDelivery(tx.QueryRowContext(ctx, sqlClaimOne, sav.DeliveryInFlight, lease, seq))
+			d, err := scanDelivery(tx.QueryRowContext(ctx, sqlClaimOne, sav.DeliveryInFlight, lease, seq, rand.Text()))
 			if err != nil {
 				return s.dbErr("claim", err)
 			}
@@ -238,7 +238,7 @@ func (s *Store) change(ctx context.Context, id string, fn func(d *sav.Delivery) 
 		}
 		if _, err := tx.ExecContext(ctx, sqlSetState, d.Status, d.Attempts, ts(d.NextAttempt),
 			ts(d.LastAttemptAt), d.LastError, ts(d.LeaseUntil), ts(d.DeliveredAt), d.Reason, front, due,
-			d.Seq); err != nil {
+			d.ClaimToken, d.Seq); err != nil {
 			return s.dbErr("delivery", err)
 		}
 		if how != final {
@@ -295,7 +295,7 @@ func (s *Store) Delivered(ctx context.Context, id string, at time.Time) error {
 		}
 		d.Status = sav.DeliveryDelivered
 		d.DeliveredAt = at
-		d.LeaseUntil = time.Time{}
+		d.LeaseUntil, d.ClaimToken = time.Time{}, ""
 		return final, nil
 	})
 }
@@ -307,9 +307,12 @@ func (s *Store) Failed(ctx context.Context, id string, f sav.Failure) error {
 			return unchanged, fmt.Errorf("sqlitestore: delivery %q is %v, not in flight: %w", id, d.Status,
 				sav.ErrDeliveryState)
 		}
+		if f.ClaimToken != "" && f.ClaimToken != d.ClaimToken {
+			return unchanged, fmt.Errorf("sqlitestore: delivery %q: %w", id, sav.ErrLeaseLost)
+		}
 		d.LastAttemptAt = f.At
 		d.LastError = f.Err
-		d.LeaseUntil = time.Time{}
+		d.LeaseUntil, d.ClaimToken = time.Time{}, ""
 		if f.Park {
 			d.Status = sav.DeliveryStuck
 			d.Reason = f.Reason
@@ -407,7 +410,7 @@ func scanDelivery(row scanner) (*sav.Delivery, error) {
 	)
 	err := row.Scan(&d.Seq, &d.ID, &d.Protocol, &d.Destination.Code, &d.Destination.Address, &d.ContentType, &d.Body,
 		&tickets, &destOrder, &d.Label, &d.IdempotencyKey, &next, &d.Status, &enq, &d.Attempts, &lastAt, &d.LastError,
-		&lease, &deliveredAt, &d.Reason)
+		&lease, &deliveredAt, &d.Reason, &d.ClaimToken)
 	if err != nil {
 		return nil, err
 	}

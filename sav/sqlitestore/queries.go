@@ -80,7 +80,7 @@ ORDER BY processed_order LIMIT 1`
 const (
 	deliveryCols = `seq, id, protocol, dest_code, dest_address, content_type, body, tickets, destination_order,
 label, idempotency_key, next_attempt, status, enqueued_at, attempts, last_attempt_at, last_error, lease_until,
-delivered_at, reason`
+delivered_at, reason, claim_token`
 
 	sqlLaneTaken = `SELECT EXISTS (SELECT 1 FROM delivery_lanes WHERE lane = ?)`
 	sqlEnqueue   = `INSERT INTO deliveries (id, protocol, dest_code, dest_address, content_type, body, tickets,
@@ -97,13 +97,14 @@ RETURNING ` + deliveryCols
 	// earliest time one becomes ready.
 	sqlReady = `SELECT seq FROM deliveries WHERE front = 1 AND due IS NOT NULL AND due <= ?
 ORDER BY due, seq LIMIT ?`
-	sqlClaimOne = `UPDATE deliveries SET status = ?1, attempts = attempts + 1, lease_until = ?2, due = ?2
+	sqlClaimOne = `UPDATE deliveries SET status = ?1, attempts = attempts + 1, lease_until = ?2, due = ?2,
+	claim_token = ?4
 WHERE seq = ?3 RETURNING ` + deliveryCols
 	sqlNextDue = `SELECT MIN(due) FROM deliveries WHERE front = 1 AND due IS NOT NULL`
 
 	// sqlSetState writes what Delivered, Failed, Retry and Abandon change.
 	sqlSetState = `UPDATE deliveries SET status = ?, attempts = ?, next_attempt = ?, last_attempt_at = ?,
-	last_error = ?, lease_until = ?, delivered_at = ?, reason = ?, front = ?, due = ?
+	last_error = ?, lease_until = ?, delivered_at = ?, reason = ?, front = ?, due = ?, claim_token = ?
 WHERE seq = ?`
 
 	// A delivery that became final leaves its lanes; the new head of each

@@ -878,6 +878,34 @@ var outboxTests = []test{
 		noErr(t, s.Delivered(bg, c3.Deliveries[0].ID, lease), "Delivered by the second claimer")
 		equal(t, "pending", labels(pending(t, s)), []string{})
 	}},
+	{"StaleFailureRefused", func(t *testing.T, s sav.Store) {
+		// A claimer whose lease ended reports a failure after another claim
+		// took the delivery: refused, and the new claim's attempt goes on.
+		_, err := s.Commit(bg, sav.Effects{Deliveries: []sav.Delivery{delivery("A1", keyOf(NewTicket("A", "")))}})
+		noErr(t, err, "Commit")
+		c1 := claim(t, s, T0, 1)
+		lease := T0.Add(time.Minute)
+		c2 := claim(t, s, lease, 1)
+		equal(t, "claimed again", labels(c2.Deliveries), []string{"A1"})
+		first, second := c1.Deliveries[0].ClaimToken, c2.Deliveries[0].ClaimToken
+		if first == "" || second == "" || first == second {
+			t.Fatalf("claim tokens %q then %q: want two different ones", first, second)
+		}
+		id := c2.Deliveries[0].ID
+		err = s.Failed(bg, id, sav.Failure{At: lease, Err: "late", Next: lease, ClaimToken: first})
+		isErr(t, err, sav.ErrLeaseLost, "Failed under the first claim")
+		isErr(t, err, sav.ErrDeliveryState, "Failed under the first claim")
+		d, err := s.Delivery(bg, id)
+		noErr(t, err, "Delivery")
+		equal(t, "status after the stale report", d.Status, sav.DeliveryInFlight)
+		equal(t, "token after the stale report", d.ClaimToken, second)
+		noErr(t, s.Failed(bg, id, sav.Failure{At: lease, Err: "down", Next: lease, ClaimToken: second}),
+			"Failed under the current claim")
+		d, err = s.Delivery(bg, id)
+		noErr(t, err, "Delivery")
+		equal(t, "status", d.Status, sav.DeliveryPending)
+		equal(t, "token once not in flight", d.ClaimToken, "")
+	}},
 	{"NotAttemptedBeforeNextAttempt", func(t *testing.T, s sav.Store) {
 		d := delivery("later", keyOf(NewTicket("A", "")))
 		d.NextAttempt = T0.Add(time.Hour)
