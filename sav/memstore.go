@@ -53,8 +53,7 @@ type MemStore struct {
 	schedule   schedule                // front deliveries by readiness
 	dseq       int64
 
-	subs   map[int]chan struct{}
-	nextID int
+	subs Subscribers
 
 	sequences map[string]int64
 }
@@ -98,7 +97,6 @@ func (s *MemStore) initLocked() {
 	s.deliveries = map[string]*memDelivery{}
 	s.active = map[string]*memDelivery{}
 	s.lanes = map[Lane][]*memDelivery{}
-	s.subs = map[int]chan struct{}{}
 	s.sequences = map[string]int64{}
 }
 
@@ -122,7 +120,7 @@ func (s *MemStore) Create(ctx context.Context, role codes.Role, t *ticket.Ticket
 		return nil, err
 	}
 	stored := t.Clone()
-	ds, err := prepareDeliveries(fx.Deliveries, key)
+	ds, err := PrepareEffects(key, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +180,7 @@ func (s *MemStore) Update(ctx context.Context, key Key, fn UpdateFunc) (*ticket.
 	if err := CheckUpdate(key, cur, work); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, key)
+	ds, err := PrepareEffects(key, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -306,27 +304,10 @@ func CompareListOrder(a, b *ticket.Ticket) int {
 	)
 }
 
-// prepareDeliveries checks and copies the deliveries of a commit, tying
-// those about no ticket to key (when set).
-func prepareDeliveries(in []Delivery, key Key) ([]*Delivery, error) {
-	out := make([]*Delivery, len(in))
-	for i := range in {
-		d := in[i].Clone()
-		if len(d.Tickets) == 0 && !key.IsZero() {
-			d.Tickets = []Key{key}
-		}
-		if err := d.Check(); err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, nil
-}
-
 // checkOutcomesLocked reports why the outcomes cannot be recorded.
 func (s *MemStore) checkOutcomesLocked(rs []Resolution) error {
 	for i, r := range rs {
-		if err := checkResolution(r); err != nil {
+		if err := CheckResolution(r); err != nil {
 			return err
 		}
 		in, ok := s.journal[r.Ref]
@@ -345,16 +326,6 @@ func (s *MemStore) checkOutcomesLocked(rs []Resolution) error {
 	return nil
 }
 
-func checkResolution(r Resolution) error {
-	if err := r.Ref.Check(); err != nil {
-		return err
-	}
-	if d := r.Outcome.Disposition; d != DispositionProcessed && d != DispositionQuarantined {
-		return fmt.Errorf("sav: inbound %v: outcome without disposition: %w", r.Ref, ErrInvalid)
-	}
-	return nil
-}
-
 // commitLocked records checked outcomes and enqueues checked deliveries.
 func (s *MemStore) commitLocked(ds []*Delivery, rs []Resolution) {
 	for _, r := range rs {
@@ -367,7 +338,7 @@ func (s *MemStore) commitLocked(ds []*Delivery, rs []Resolution) {
 	for _, d := range ds {
 		s.enqueueLocked(d, now)
 	}
-	s.notifyLocked()
+	s.subs.Notify()
 }
 
 func (s *MemStore) resolveLocked(r Resolution) {
@@ -451,7 +422,7 @@ func (s *MemStore) finishLocked(m *memDelivery) {
 		}
 	}
 	if promoted {
-		s.notifyLocked()
+		s.subs.Notify()
 	}
 }
 
@@ -469,7 +440,7 @@ func (s *MemStore) Commit(ctx context.Context, fx Effects) ([]*Delivery, error) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, Key{})
+	ds, err := PrepareEffects(Key{}, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -601,7 +572,7 @@ func (s *MemStore) Retry(ctx context.Context, id string, at time.Time) error {
 		m.d.Reason = ""
 		m.d.NextAttempt = at
 		s.scheduleLocked(m, at)
-		s.notifyLocked()
+		s.subs.Notify()
 		return nil
 	})
 }
@@ -746,29 +717,7 @@ func (s *MemStore) NextSequence(ctx context.Context, name string) (int64, error)
 }
 
 // Subscribe implements [Notifier].
-func (s *MemStore) Subscribe() (<-chan struct{}, func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.initLocked()
-	ch := make(chan struct{}, 1)
-	id := s.nextID
-	s.nextID++
-	s.subs[id] = ch
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.subs, id)
-		s.mu.Unlock()
-	}
-}
-
-func (s *MemStore) notifyLocked() {
-	for _, ch := range s.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-}
+func (s *MemStore) Subscribe() (<-chan struct{}, func()) { return s.subs.Subscribe() }
 
 // Record implements [Journal.Record].
 func (s *MemStore) Record(ctx context.Context, in *Inbound) (*Inbound, bool, error) {
@@ -783,7 +732,7 @@ func (s *MemStore) Record(ctx context.Context, in *Inbound) (*Inbound, bool, err
 		return nil, false, err
 	}
 	if in.Outcome != nil {
-		if err := checkResolution(Resolution{Ref: ref, Outcome: *in.Outcome}); err != nil {
+		if err := CheckResolution(Resolution{Ref: ref, Outcome: *in.Outcome}); err != nil {
 			return nil, false, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -287,6 +288,46 @@ type Outbox interface {
 // each such change, and a function that ends the subscription.
 type Notifier interface {
 	Subscribe() (<-chan struct{}, func())
+}
+
+// Subscribers is the set of subscriptions of a store that implements
+// [Notifier]: Subscribe serves Notifier.Subscribe, and Notify signals every
+// subscriber without blocking. The zero value is ready to use; it is safe
+// for concurrent use.
+type Subscribers struct {
+	mu   sync.Mutex
+	subs map[int]chan struct{}
+	next int
+}
+
+// Subscribe implements [Notifier].
+func (ss *Subscribers) Subscribe() (<-chan struct{}, func()) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.subs == nil {
+		ss.subs = map[int]chan struct{}{}
+	}
+	ch := make(chan struct{}, 1)
+	id := ss.next
+	ss.next++
+	ss.subs[id] = ch
+	return ch, func() {
+		ss.mu.Lock()
+		delete(ss.subs, id)
+		ss.mu.Unlock()
+	}
+}
+
+// Notify sends a value to every subscriber whose channel is not full.
+func (ss *Subscribers) Notify() {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, ch := range ss.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // Deliverer delivers one payload to its destination; the protocol layers

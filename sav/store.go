@@ -274,3 +274,42 @@ func CheckUpdate(key Key, old, new *ticket.Ticket) error {
 	}
 	return nil
 }
+
+// PrepareEffects checks and copies the effects of a commit, for the Store
+// implementations: each delivery is cloned, tied to key when it names no
+// ticket (key is zero for [Outbox.Commit]) and checked ([Delivery.Check]),
+// and each outcome is checked ([CheckResolution]). Every store calls it
+// before it writes, so all refuse the same values with the same errors.
+func PrepareEffects(key Key, fx Effects) ([]*Delivery, error) {
+	out := make([]*Delivery, len(fx.Deliveries))
+	for i := range fx.Deliveries {
+		d := fx.Deliveries[i].Clone()
+		if len(d.Tickets) == 0 && !key.IsZero() {
+			d.Tickets = []Key{key}
+		}
+		if err := d.Check(); err != nil {
+			return nil, err
+		}
+		out[i] = d
+	}
+	for _, r := range fx.Outcomes {
+		if err := CheckResolution(r); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// CheckResolution reports why no store can record r: a reference that
+// identifies no message ([InboundRef.Check]), or an outcome without a
+// disposition ([ErrInvalid]). Whether the entry exists and is pending is
+// the store's to check.
+func CheckResolution(r Resolution) error {
+	if err := r.Ref.Check(); err != nil {
+		return err
+	}
+	if d := r.Outcome.Disposition; d != DispositionProcessed && d != DispositionQuarantined {
+		return fmt.Errorf("sav: inbound %v: outcome without disposition: %w", r.Ref, ErrInvalid)
+	}
+	return nil
+}

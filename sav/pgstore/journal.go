@@ -88,7 +88,7 @@ func (s *Store) Record(ctx context.Context, in *sav.Inbound) (*sav.Inbound, bool
 	var o sav.Outcome
 	var disp *int16
 	if c.Outcome != nil {
-		if err := checkResolution(sav.Resolution{Ref: ref, Outcome: *c.Outcome}); err != nil {
+		if err := sav.CheckResolution(sav.Resolution{Ref: ref, Outcome: *c.Outcome}); err != nil {
 			return nil, false, err
 		}
 		c.Outcome.At = norm(c.Outcome.At)
@@ -123,7 +123,7 @@ func (s *Store) Resolve(ctx context.Context, r sav.Resolution) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := checkResolution(r); err != nil {
+	if err := sav.CheckResolution(r); err != nil {
 		return err
 	}
 	o := r.Outcome

@@ -130,42 +130,6 @@ SELECT (SELECT count(*) FROM u), (SELECT count(*) FROM (SELECT pg_notify($3, '')
 SELECT (SELECT count(*) FROM u), (SELECT coalesce(disposition, 0) FROM sav_journal WHERE protocol = $1 AND id = $2)`
 )
 
-// prepareDeliveries checks and copies the deliveries of a commit, tying
-// those about no ticket to key (when set), and gives each its ID.
-func prepareDeliveries(in []sav.Delivery, key sav.Key) ([]*sav.Delivery, error) {
-	out := make([]*sav.Delivery, len(in))
-	for i := range in {
-		d := in[i].Clone()
-		if len(d.Tickets) == 0 && !key.IsZero() {
-			d.Tickets = []sav.Key{key}
-		}
-		if err := d.Check(); err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	return out, nil
-}
-
-func checkResolutions(rs []sav.Resolution) error {
-	for _, r := range rs {
-		if err := checkResolution(r); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func checkResolution(r sav.Resolution) error {
-	if err := r.Ref.Check(); err != nil {
-		return err
-	}
-	if d := r.Outcome.Disposition; d != sav.DispositionProcessed && d != sav.DispositionQuarantined {
-		return fmt.Errorf("sav: inbound %v: outcome without disposition: %w", r.Ref, sav.ErrInvalid)
-	}
-	return nil
-}
-
 // laneName is the text of a lane in sav_lanes: a JSON array, so that no
 // two lanes share one.
 func laneName(l sav.Lane) string {
@@ -286,11 +250,8 @@ func (s *Store) Commit(ctx context.Context, fx sav.Effects) ([]*sav.Delivery, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, sav.Key{})
+	ds, err := sav.PrepareEffects(sav.Key{}, fx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkResolutions(fx.Outcomes); err != nil {
 		return nil, err
 	}
 	err = s.inTx(ctx, func(tx pgx.Tx) error { return s.commitEffects(ctx, tx, nil, nil, ds, fx.Outcomes) })

@@ -71,11 +71,8 @@ func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, f
 	if err := key.Check(); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, key)
+	ds, err := sav.PrepareEffects(key, fx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkResolutions(fx.Outcomes); err != nil {
 		return nil, err
 	}
 	doc, err := json.Marshal(t)
@@ -224,11 +221,8 @@ func (s *Store) update(ctx context.Context, tx pgx.Tx, key sav.Key, fn sav.Updat
 	if err := sav.CheckUpdate(key, cur, work); err != nil {
 		return err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, key)
+	ds, err := sav.PrepareEffects(key, fx)
 	if err != nil {
-		return err
-	}
-	if err := checkResolutions(fx.Outcomes); err != nil {
 		return err
 	}
 	oik, hasOI := sav.OIKeyOf(key.Role, work)
@@ -283,11 +277,8 @@ func (s *Store) CreateTx(ctx context.Context, tx pgx.Tx, role codes.Role, t *tic
 	if err := key.Check(); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, key)
+	ds, err := sav.PrepareEffects(key, fx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkResolutions(fx.Outcomes); err != nil {
 		return nil, err
 	}
 	doc, err := json.Marshal(t)
@@ -341,11 +332,8 @@ func (s *Store) CommitTx(ctx context.Context, tx pgx.Tx, fx sav.Effects) ([]*sav
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ds, err := prepareDeliveries(fx.Deliveries, sav.Key{})
+	ds, err := sav.PrepareEffects(sav.Key{}, fx)
 	if err != nil {
-		return nil, err
-	}
-	if err := checkResolutions(fx.Outcomes); err != nil {
 		return nil, err
 	}
 	if err := s.commitEffects(ctx, tx, nil, nil, ds, fx.Outcomes); err != nil {

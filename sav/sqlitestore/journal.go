@@ -25,7 +25,7 @@ func (s *Store) Record(ctx context.Context, in *sav.Inbound) (*sav.Inbound, bool
 	var o sav.Outcome
 	if in.Outcome != nil {
 		o = *in.Outcome
-		if err := checkResolution(sav.Resolution{Ref: ref, Outcome: o}); err != nil {
+		if err := sav.CheckResolution(sav.Resolution{Ref: ref, Outcome: o}); err != nil {
 			return nil, false, err
 		}
 	}
@@ -59,7 +59,7 @@ func (s *Store) Record(ctx context.Context, in *sav.Inbound) (*sav.Inbound, bool
 
 // Resolve implements [sav.Journal.Resolve].
 func (s *Store) Resolve(ctx context.Context, r sav.Resolution) error {
-	if err := checkResolution(r); err != nil {
+	if err := sav.CheckResolution(r); err != nil {
 		return err
 	}
 	return s.write(ctx, func(tx db) error { return s.resolve(ctx, tx, r) })
@@ -87,16 +87,6 @@ func (s *Store) resolve(ctx context.Context, tx db, r sav.Resolution) error {
 		return s.dbErr("resolve", err)
 	}
 	return fmt.Errorf("sqlitestore: inbound %v is %v: %w", r.Ref, d, sav.ErrResolved)
-}
-
-func checkResolution(r sav.Resolution) error {
-	if err := r.Ref.Check(); err != nil {
-		return err
-	}
-	if d := r.Outcome.Disposition; d != sav.DispositionProcessed && d != sav.DispositionQuarantined {
-		return fmt.Errorf("sqlitestore: inbound %v: outcome without disposition: %w", r.Ref, sav.ErrInvalid)
-	}
-	return nil
 }
 
 // Inbound implements [sav.Journal.Inbound].

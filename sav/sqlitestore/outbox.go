@@ -12,28 +12,6 @@ import (
 	"github.com/opensav/savsdk/sav"
 )
 
-// prepare checks and copies the deliveries of a commit, tying those about
-// no ticket to key (when set), and checks its outcomes.
-func prepare(key sav.Key, fx sav.Effects) ([]*sav.Delivery, error) {
-	out := make([]*sav.Delivery, len(fx.Deliveries))
-	for i := range fx.Deliveries {
-		d := fx.Deliveries[i].Clone()
-		if len(d.Tickets) == 0 && !key.IsZero() {
-			d.Tickets = []sav.Key{key}
-		}
-		if err := d.Check(); err != nil {
-			return nil, err
-		}
-		out[i] = d
-	}
-	for _, r := range fx.Outcomes {
-		if err := checkResolution(r); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
 // commitEffects enqueues ds and records rs in tx, in that order, and
 // returns the stored deliveries when stored is set. It reports whether a
 // delivery was enqueued (subscribers are told after the commit).
@@ -122,7 +100,7 @@ func (s *Store) Commit(ctx context.Context, fx sav.Effects) ([]*sav.Delivery, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	ds, err := prepare(sav.Key{}, fx)
+	ds, err := sav.PrepareEffects(sav.Key{}, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +118,7 @@ func (s *Store) Commit(ctx context.Context, fx sav.Effects) ([]*sav.Delivery, er
 		return nil, err
 	}
 	if notify {
-		s.notify()
+		s.subs.Notify()
 	}
 	if out == nil {
 		out = []*sav.Delivery{}
@@ -249,7 +227,7 @@ func (s *Store) change(ctx context.Context, id string, fn func(d *sav.Delivery) 
 		return err
 	})
 	if err == nil && notify {
-		s.notify()
+		s.subs.Notify()
 	}
 	return err
 }

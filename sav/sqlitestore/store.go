@@ -53,9 +53,7 @@ type Store struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu     sync.Mutex
-	subs   map[int]chan struct{}
-	nextID int
+	subs sav.Subscribers
 }
 
 var (
@@ -156,7 +154,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
-	s := &Store{path: abs, now: o.Now, subs: map[int]chan struct{}{}}
+	s := &Store{path: abs, now: o.Now}
 
 	busy := strconv.FormatInt(max(1, o.BusyTimeout.Milliseconds()), 10)
 	w := url.Values{}
@@ -369,30 +367,7 @@ func (s *Store) dbErr(op string, err error) error {
 // a commit of this handle enqueued a delivery or made one ready (retried,
 // or the next of its lanes). Changes made through other handles are not
 // signalled; the dispatcher's poll finds them.
-func (s *Store) Subscribe() (<-chan struct{}, func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch := make(chan struct{}, 1)
-	id := s.nextID
-	s.nextID++
-	s.subs[id] = ch
-	return ch, func() {
-		s.mu.Lock()
-		delete(s.subs, id)
-		s.mu.Unlock()
-	}
-}
-
-func (s *Store) notify() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ch := range s.subs {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}
-}
+func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.subs.Subscribe() }
 
 // NextSequence implements [sav.Sequences]. The number is committed before
 // it is returned: it is never given again, also across reopening.

@@ -26,7 +26,7 @@ func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, f
 	if err := key.Check(); err != nil {
 		return nil, err
 	}
-	ds, err := prepare(key, fx)
+	ds, err := sav.PrepareEffects(key, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, f
 		return nil, err
 	}
 	if notify {
-		s.notify()
+		s.subs.Notify()
 	}
 	return t.Clone(), nil
 }
@@ -103,7 +103,7 @@ func (s *Store) Update(ctx context.Context, key sav.Key, fn sav.UpdateFunc) (*ti
 		if err := sav.CheckUpdate(key, cur, work); err != nil {
 			return err
 		}
-		ds, err := prepare(key, fx)
+		ds, err := sav.PrepareEffects(key, fx)
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Store) Update(ctx context.Context, key sav.Key, fn sav.UpdateFunc) (*ti
 		return nil, err
 	}
 	if notify {
-		s.notify()
+		s.subs.Notify()
 	}
 	return out, nil
 }
