@@ -382,17 +382,7 @@ func ParseDateTime(s string, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		loc = defaultProfile.Location
 	}
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return t, nil
-	}
-	t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", s, loc)
-	if err != nil {
-		return t, err
-	}
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		return time.Time{}, fmt.Errorf("v2: %q in %v is in year %d UTC, which xs:dateTime cannot write", s, loc, y)
-	}
-	return t, nil
+	return soap.ParseDateTime(s, loc)
 }
 
 // FormatDateTime writes an xs:dateTime with its offset ("Z" for UTC) and

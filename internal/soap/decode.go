@@ -793,15 +793,21 @@ func (s *state) detail() error {
 }
 
 // ParseDateTime reads an xs:dateTime. A value without an offset is a wall
-// clock time in loc.
+// clock time in loc. A time that [FormatDateTime] could not write back
+// readably (a wall clock of year 0000 in a local mean time, which is
+// written in UTC in year -0001) is an error.
 func ParseDateTime(v string, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 		return t, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", v, loc); err == nil {
-		return t, nil
+	t, err := time.ParseInLocation("2006-01-02T15:04:05.999999999", v, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not an xs:dateTime", v)
 	}
-	return time.Time{}, fmt.Errorf("%q is not an xs:dateTime", v)
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		return time.Time{}, fmt.Errorf("%q in %v is in year %d UTC, which xs:dateTime cannot write", v, loc, y)
+	}
+	return t, nil
 }
 
 // FormatDateTime writes t as an xs:dateTime with its offset.
