@@ -146,7 +146,8 @@ type Tickets interface {
 	// the changed ticket with the effects fn returns, all or nothing.
 	// Updates of one ticket are serialised: fn always sees the latest
 	// committed ticket, and no two fn of one ticket run at once. fn must not
-	// call the store for the same ticket. The key (CodeOC,
+	// call the store: a store with a single writer (sqlitestore) would wait
+	// on its own transaction. The key (CodeOC,
 	// ReferenceSigSAVRaccoOC) cannot change, nor CodeOI and
 	// ReferenceSigSAVOI once set ([*KeyError], [ErrKeyChanged]);
 	// setting them takes the OI key, which must be free ([*DuplicateError]).
