@@ -3,6 +3,7 @@ package v2
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,9 @@ import (
 // back as the same instant and the same Paris wall clock, not 21 s off.
 func TestFormatDateTimeLocalMeanTime(t *testing.T) {
 	if _, off := time.Date(1905, 1, 1, 12, 0, 0, 0, ticket.Paris).Zone(); off%60 == 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no time zone database: Europe/Paris is a fixed zone here (CI=true: Go's own zoneinfo must be found)")
+		}
 		t.Skip("no time zone database: Europe/Paris is a fixed zone here")
 	}
 	tests := []struct {

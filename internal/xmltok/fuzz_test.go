@@ -13,7 +13,7 @@ func FuzzTokensMatchEncodingXML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		if len(doc) > 1<<16 {
-			t.Skip()
+			return // beyond what the differential check reads in time
 		}
 		checkDoc(t, doc)
 	})

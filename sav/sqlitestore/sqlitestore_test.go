@@ -231,7 +231,7 @@ func TestUpdateWaitHonoursContext(t *testing.T) {
 // TestCrash kills a process that commits in a loop (SIGKILL, no chance to
 // close anything) and checks, reopening the database, that every commit
 // the process reported is there, whole, and that the sequence goes on past
-// the numbers it gave. crashChild is the process.
+// the numbers it gave. crashChild is the process (see TestMain).
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a child process")
@@ -239,7 +239,7 @@ func TestCrash(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sav.db")
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestCrashChild$", "-test.v")
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SQLITESTORE_CRASH_DB="+path)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -302,36 +302,46 @@ func TestCrash(t *testing.T) {
 	}
 }
 
-// TestCrashChild commits until it is killed, reporting each commit once
-// it returned.
-func TestCrashChild(t *testing.T) {
-	path := os.Getenv("SQLITESTORE_CRASH_DB")
-	if path == "" {
-		t.Skip("run by TestCrash")
+// TestMain runs the test binary as TestCrash's child when it is started
+// with SQLITESTORE_CRASH_DB set, and as the tests otherwise.
+func TestMain(m *testing.M) {
+	if path := os.Getenv("SQLITESTORE_CRASH_DB"); path != "" {
+		if err := crashChild(path); err != nil {
+			fmt.Fprintln(os.Stderr, "crash child:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
 	}
-	s, err := sqlitestore.Open(context.Background(), path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	os.Exit(m.Run())
+}
+
+// crashChild commits until it is killed, reporting each commit once it
+// returned.
+func crashChild(path string) error {
 	ctx := context.Background()
+	s, err := sqlitestore.Open(ctx, path, nil)
+	if err != nil {
+		return err
+	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		n, err := s.NextSequence(ctx, "crash")
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		ref := fmt.Sprintf("REF-%d", n)
 		tk := storetest.NewTicket(ref, fmt.Sprintf("OI-%d", n))
 		d := sav.Delivery{Protocol: sav.ProtocolV2, Destination: sav.Destination{Code: "BYTL", Address: "http://x"},
 			Label: ref}
 		if _, err := s.Create(ctx, codes.RoleOI, tk, sav.Effects{Deliveries: []sav.Delivery{d}}); err != nil {
-			t.Fatal(err)
+			return err
 		}
 		if _, err := s.Update(ctx, sav.KeyOf(codes.RoleOI, tk), func(t *ticket.Ticket) (sav.Effects, error) {
 			return sav.Effects{}, t.Apply(storetest.Comment("before the crash"))
 		}); err != nil {
-			t.Fatal(err)
+			return err
 		}
 		fmt.Fprintf(os.Stdout, "committed %d\n", n)
 	}
+	return nil
 }
