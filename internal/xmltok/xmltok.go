@@ -803,8 +803,7 @@ func (d *Decoder) entity(i int) (int, error) {
 // the input.
 func (d *Decoder) text(i int) (xml.Token, error) {
 	b := d.buf
-	start, seg := i, i
-	copied, check := false, false
+	r := run{start: i, seg: i}
 	for {
 		for i < d.lim && class[b[i]]&cText == 0 {
 			i++
@@ -831,64 +830,100 @@ func (d *Decoder) text(i int) (xml.Token, error) {
 		switch {
 		case c == '<':
 		case c == '>':
-			if i-start >= 2 && b[i-1] == ']' && b[i-2] == ']' {
+			if i-r.start >= 2 && b[i-1] == ']' && b[i-2] == ']' {
 				return nil, d.syntaxAt(i+1, "unescaped ]]> not in CDATA section")
 			}
 			i++
 			continue
 		case c == '&':
-			if !copied {
-				copied = true
-				d.scratch = d.scratch[:0]
-			}
-			d.scratch = append(d.scratch, b[seg:i]...)
-			next, err := d.entity(i)
+			next, err := d.runEntity(&r, i)
 			if err != nil {
 				return nil, err
 			}
-			check = check || b[i+1] == '#'
-			i, seg = next, next
+			i = next
 			continue
 		case c == '\r':
-			if !copied {
-				copied = true
-				d.scratch = d.scratch[:0]
-			}
-			d.scratch = append(d.scratch, b[seg:i]...)
-			d.scratch = append(d.scratch, '\n')
-			i++
-			if i < d.lim && b[i] == '\n' {
-				i++
-			}
-			seg = i
+			i = d.runCR(&r, i)
 			continue
 		default:
-			check = true
+			r.check = true
 			i++
 			continue
 		}
 		break
 	}
-	data := b[start:i]
-	if copied {
-		d.scratch = append(d.scratch, b[seg:i]...)
-		data = d.scratch
-	}
-	if check {
-		if msg := checkChars(data); msg != "" {
-			return nil, d.syntaxAt(i, msg)
-		}
+	data, msg := d.endRun(&r, i)
+	if msg != "" {
+		return nil, d.syntaxAt(i, msg)
 	}
 	d.pos = i
 	return xml.CharData(data), nil
+}
+
+// run is a piece of text, CDATA or an attribute value being read from
+// buf: where it starts, where the bytes not yet copied to scratch start
+// once an entity or a CR made it be copied (copied), and whether its
+// characters must be checked against XML's range.
+type run struct {
+	start, seg    int
+	copied, check bool
+}
+
+// runCopy appends buf[r.seg:i] to scratch, emptying scratch at the run's
+// first copy.
+func (d *Decoder) runCopy(r *run, i int) {
+	if !r.copied {
+		r.copied = true
+		d.scratch = d.scratch[:0]
+	}
+	d.scratch = append(d.scratch, d.buf[r.seg:i]...)
+}
+
+// runEntity decodes the reference at buf[i] into the run and returns the
+// index after it.
+func (d *Decoder) runEntity(r *run, i int) (int, error) {
+	d.runCopy(r, i)
+	next, err := d.entity(i)
+	if err != nil {
+		return 0, err
+	}
+	r.check = r.check || d.buf[i+1] == '#'
+	r.seg = next
+	return next, nil
+}
+
+// runCR reads the CR at buf[i], with the LF after it, as one LF, and
+// returns the index after them.
+func (d *Decoder) runCR(r *run, i int) int {
+	d.runCopy(r, i)
+	d.scratch = append(d.scratch, '\n')
+	i++
+	if i < d.lim && d.buf[i] == '\n' {
+		i++
+	}
+	r.seg = i
+	return i
+}
+
+// endRun returns the run's bytes up to i, and why one of its characters is
+// not allowed ("" when none is).
+func (d *Decoder) endRun(r *run, i int) ([]byte, string) {
+	data := d.buf[r.start:i]
+	if r.copied {
+		d.scratch = append(d.scratch, d.buf[r.seg:i]...)
+		data = d.scratch
+	}
+	if r.check {
+		return data, checkChars(data)
+	}
+	return data, ""
 }
 
 // attrValue reads the quoted value whose first byte is buf[i] up to quote,
 // and returns the index after the closing quote.
 func (d *Decoder) attrValue(i int, quote byte) (string, int, error) {
 	b := d.buf
-	start, seg := i, i
-	copied, check := false, false
+	r := run{start: i, seg: i}
 	for {
 		for i < d.lim && class[b[i]]&cAttr == 0 {
 			i++
@@ -899,15 +934,8 @@ func (d *Decoder) attrValue(i int, quote byte) (string, int, error) {
 			}
 			// The end of the input ends the value (encoding/xml checks
 			// it before it reports the end).
-			data := b[start:i]
-			if copied {
-				d.scratch = append(d.scratch, b[seg:i]...)
-				data = d.scratch
-			}
-			if check {
-				if msg := checkChars(data); msg != "" {
-					return "", 0, d.syntaxAt(i, msg)
-				}
+			if _, msg := d.endRun(&r, i); msg != "" {
+				return "", 0, d.syntaxAt(i, msg)
 			}
 			return "", 0, d.more(i)
 		}
@@ -920,47 +948,25 @@ func (d *Decoder) attrValue(i int, quote byte) (string, int, error) {
 		case c == '<':
 			return "", 0, d.syntaxAt(i+1, "unescaped < inside quoted string")
 		case c == '&':
-			if !copied {
-				copied = true
-				d.scratch = d.scratch[:0]
-			}
-			d.scratch = append(d.scratch, b[seg:i]...)
-			next, err := d.entity(i)
+			next, err := d.runEntity(&r, i)
 			if err != nil {
 				return "", 0, err
 			}
-			check = check || b[i+1] == '#'
-			i, seg = next, next
+			i = next
 			continue
 		case c == '\r':
-			if !copied {
-				copied = true
-				d.scratch = d.scratch[:0]
-			}
-			d.scratch = append(d.scratch, b[seg:i]...)
-			d.scratch = append(d.scratch, '\n')
-			i++
-			if i < d.lim && b[i] == '\n' {
-				i++
-			}
-			seg = i
+			i = d.runCR(&r, i)
 			continue
 		default:
-			check = true
+			r.check = true
 			i++
 			continue
 		}
 		break
 	}
-	data := b[start:i]
-	if copied {
-		d.scratch = append(d.scratch, b[seg:i]...)
-		data = d.scratch
-	}
-	if check {
-		if msg := checkChars(data); msg != "" {
-			return "", 0, d.syntaxAt(i+1, msg)
-		}
+	data, msg := d.endRun(&r, i)
+	if msg != "" {
+		return "", 0, d.syntaxAt(i+1, msg)
 	}
 	return d.value(data), i + 1, nil
 }
@@ -1343,8 +1349,7 @@ func (d *Decoder) bang(i int) (xml.Token, error) {
 // cdata reads a CDATA section's content from buf[i] up to "]]>".
 func (d *Decoder) cdata(i int) (xml.Token, error) {
 	b := d.buf
-	start, seg := i, i
-	copied, check := false, false
+	r := run{start: i, seg: i}
 	for {
 		for i < d.lim && class[b[i]]&cCDATA == 0 {
 			i++
@@ -1368,34 +1373,18 @@ func (d *Decoder) cdata(i int) (xml.Token, error) {
 				continue // the end of the input is found above
 			}
 			if b[i+1] == ']' && b[i+2] == '>' {
-				data := b[start:i]
-				if copied {
-					d.scratch = append(d.scratch, b[seg:i]...)
-					data = d.scratch
-				}
-				if check {
-					if msg := checkChars(data); msg != "" {
-						return nil, d.syntaxAt(i+3, msg)
-					}
+				data, msg := d.endRun(&r, i)
+				if msg != "" {
+					return nil, d.syntaxAt(i+3, msg)
 				}
 				d.pos = i + 3
 				return xml.CharData(data), nil
 			}
 			i++
 		case c == '\r':
-			if !copied {
-				copied = true
-				d.scratch = d.scratch[:0]
-			}
-			d.scratch = append(d.scratch, b[seg:i]...)
-			d.scratch = append(d.scratch, '\n')
-			i++
-			if i < d.lim && b[i] == '\n' {
-				i++
-			}
-			seg = i
+			i = d.runCR(&r, i)
 		default:
-			check = true
+			r.check = true
 			i++
 		}
 	}
