@@ -110,7 +110,10 @@
 // # Implementing Store
 //
 // An implementation over a database keeps these guarantees (storetest.Run
-// checks each of them):
+// checks each of them), checking its arguments with [PrepareCreate],
+// [PrepareEffects] and [CheckResolution] so that every store refuses the
+// same values with the same errors, and serving [Notifier] with
+// [Subscribers]:
 //
 //   - Create, Update and Commit write the ticket, the deliveries and the
 //     outcomes in one transaction; an error writes nothing.

@@ -109,21 +109,11 @@ func (s *MemStore) now() time.Time {
 
 // Create implements [Tickets.Create].
 func (s *MemStore) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, fx Effects) (*ticket.Ticket, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, fmt.Errorf("sav: create: nil ticket: %w", ErrInvalid)
-	}
-	key := KeyOf(role, t)
-	if err := key.Check(); err != nil {
-		return nil, err
-	}
-	stored := t.Clone()
-	ds, err := PrepareEffects(key, fx)
+	key, ds, err := PrepareCreate(ctx, role, t, fx)
 	if err != nil {
 		return nil, err
 	}
+	stored := t.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.initLocked()

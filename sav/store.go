@@ -276,6 +276,28 @@ func CheckUpdate(key Key, old, new *ticket.Ticket) error {
 	return nil
 }
 
+// PrepareCreate checks the arguments of [Tickets.Create], for the Store
+// implementations: ctx not done, a ticket, a key that identifies it
+// ([Key.Check]), and effects [PrepareEffects] accepts. It returns the key
+// and the prepared deliveries.
+func PrepareCreate(ctx context.Context, role codes.Role, t *ticket.Ticket, fx Effects) (Key, []*Delivery, error) {
+	if err := ctx.Err(); err != nil {
+		return Key{}, nil, err
+	}
+	if t == nil {
+		return Key{}, nil, fmt.Errorf("sav: create: nil ticket: %w", ErrInvalid)
+	}
+	key := KeyOf(role, t)
+	if err := key.Check(); err != nil {
+		return Key{}, nil, err
+	}
+	ds, err := PrepareEffects(key, fx)
+	if err != nil {
+		return Key{}, nil, err
+	}
+	return key, ds, nil
+}
+
 // PrepareEffects checks and copies the effects of a commit, for the Store
 // implementations: each delivery is cloned, tied to key when it names no
 // ticket (key is zero for [Outbox.Commit]) and checked ([Delivery.Check]),

@@ -61,17 +61,7 @@ func decodeTicket(doc []byte) (*ticket.Ticket, error) {
 // Create implements [sav.Tickets.Create]. Without effects it is one
 // statement; with effects, one transaction.
 func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, fx sav.Effects) (*ticket.Ticket, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, fmt.Errorf("sav: create: nil ticket: %w", sav.ErrInvalid)
-	}
-	key := sav.KeyOf(role, t)
-	if err := key.Check(); err != nil {
-		return nil, err
-	}
-	ds, err := sav.PrepareEffects(key, fx)
+	key, ds, err := sav.PrepareCreate(ctx, role, t, fx)
 	if err != nil {
 		return nil, err
 	}
@@ -267,17 +257,7 @@ func (s *Store) update(ctx context.Context, tx pgx.Tx, key sav.Key, fn sav.Updat
 // commits. A [*sav.DuplicateError] leaves tx as it was; on any other
 // error, roll tx back.
 func (s *Store) CreateTx(ctx context.Context, tx pgx.Tx, role codes.Role, t *ticket.Ticket, fx sav.Effects) (*ticket.Ticket, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, fmt.Errorf("sav: create: nil ticket: %w", sav.ErrInvalid)
-	}
-	key := sav.KeyOf(role, t)
-	if err := key.Check(); err != nil {
-		return nil, err
-	}
-	ds, err := sav.PrepareEffects(key, fx)
+	key, ds, err := sav.PrepareCreate(ctx, role, t, fx)
 	if err != nil {
 		return nil, err
 	}

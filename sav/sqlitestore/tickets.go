@@ -16,17 +16,7 @@ import (
 
 // Create implements [sav.Tickets.Create].
 func (s *Store) Create(ctx context.Context, role codes.Role, t *ticket.Ticket, fx sav.Effects) (*ticket.Ticket, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, fmt.Errorf("sqlitestore: create: nil ticket: %w", sav.ErrInvalid)
-	}
-	key := sav.KeyOf(role, t)
-	if err := key.Check(); err != nil {
-		return nil, err
-	}
-	ds, err := sav.PrepareEffects(key, fx)
+	key, ds, err := sav.PrepareCreate(ctx, role, t, fx)
 	if err != nil {
 		return nil, err
 	}
