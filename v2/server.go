@@ -14,6 +14,7 @@ import (
 
 	"github.com/opensav/savsdk/codes"
 	"github.com/opensav/savsdk/internal/soap"
+	"github.com/opensav/savsdk/ticket"
 )
 
 // DefaultMaxBodySize caps the body of a request a server reads (4 MiB).
@@ -197,6 +198,13 @@ type exchange struct {
 	// busy says the same request is being processed.
 	tee    *bytes.Buffer
 	replay *Answer
+	// setTx is a set request's transaction, decoded once (transaction).
+	setTx struct {
+		key  string
+		tx   ticket.Transaction
+		err  error
+		done bool
+	}
 	finish func(context.Context, []byte, Answer)
 	busy   bool
 }

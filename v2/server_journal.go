@@ -113,7 +113,7 @@ func (x *exchange) requestID() (id RequestID, ok bool, rerr *rpcError) {
 		id.Key = "create:" + ref
 		return id, true, nil
 	case *SetTroubleTicketByValueRequest:
-		key, tx, err := m.Transaction(x.s.p)
+		key, tx, err := x.transaction(m)
 		if err != nil || key == "" {
 			return id, false, nil
 		}
@@ -125,6 +125,16 @@ func (x *exchange) requestID() (id RequestID, ok bool, rerr *rpcError) {
 		return id, true, nil
 	}
 	return id, false, nil
+}
+
+// transaction returns the set's transaction, decoded once for the journal's
+// key and the set itself.
+func (x *exchange) transaction(m *SetTroubleTicketByValueRequest) (string, ticket.Transaction, error) {
+	if !x.setTx.done {
+		x.setTx.key, x.setTx.tx, x.setTx.err = m.Transaction(x.s.p)
+		x.setTx.done = true
+	}
+	return x.setTx.key, x.setTx.tx, x.setTx.err
 }
 
 // digest is a short digest of a decoded transaction's content: what the

@@ -163,7 +163,7 @@ func (x *exchange) set(ctx context.Context, m *SetTroubleTicketByValueRequest) (
 		}
 		payload = append(payload, f)
 	}
-	key, tx, err := m.Transaction(s.p)
+	key, tx, err := x.transaction(m)
 	if err != nil {
 		return nil, refuse(codes.ReturnCodeUnexpected, "transaction", detail(err))
 	}
