@@ -9,8 +9,6 @@ import (
 	"math"
 	"sync"
 
-	"golang.org/x/net/html/charset"
-
 	"github.com/opensav/savsdk/codes"
 )
 
@@ -545,11 +543,6 @@ func guardedCharset(label string, in io.Reader, open func(string, io.Reader) (io
 		return nil, err
 	}
 	return &guard{src: r, d: g.d, buf: make([]byte, guardSize), lx: lx, root: g.root}, nil
-}
-
-// decodeCharset is the CharsetReader of [Decoder].
-func decodeCharset(label string, in io.Reader) (io.Reader, error) {
-	return guardedCharset(label, in, charset.NewReaderLabel)
 }
 
 // plainCharset is the CharsetReader of [EnvelopeReader].

@@ -129,3 +129,9 @@ func FuzzLimits(f *testing.F) {
 		}
 	})
 }
+
+// decodeCharset is a CharsetReader of the guard that reads any charset
+// label, as the strict decoder's tokenizer does.
+func decodeCharset(label string, in io.Reader) (io.Reader, error) {
+	return guardedCharset(label, in, charset.NewReaderLabel)
+}
